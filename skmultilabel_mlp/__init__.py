@@ -1,0 +1,10 @@
+"""Multi-label classification with a Keras MLP, the scikit-learn way.
+
+``import skmultilabel_mlp`` does not import Keras or a backend: the network code
+is loaded the first time a classifier is fitted or unpickled.
+"""
+
+from ._classifier import MultiLabelMLPClassifier
+from ._version import __version__
+
+__all__ = ["MultiLabelMLPClassifier", "__version__"]

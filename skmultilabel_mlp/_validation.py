@@ -1,0 +1,293 @@
+"""Target checks and conversions shared by the whole package.
+
+Everything that turns a user's ``y`` (indicator matrix, sparse matrix, DataFrame,
+sequence of label sets, 1-D 0/1 vector) or another estimator's probabilities into
+the package's one internal form lives here, so every other module can assume
+clean ``(n_samples, n_labels)`` arrays.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.preprocessing import MultiLabelBinarizer
+
+__all__ = [
+    "EncodedTargets",
+    "check_indicator",
+    "encode_targets",
+    "proba_to_matrix",
+]
+
+
+@dataclass(frozen=True)
+class EncodedTargets:
+    """A checked target: float32 ``Y`` of shape (n_samples, n_labels), NaN = unknown."""
+
+    Y: np.ndarray
+    label_names: np.ndarray
+    binary_classes: np.ndarray | None  # the two classes of a 1-D y, else None
+
+
+def _is_label_set_sequence(y):
+    """True for ``[{"a"}, {"b", "c"}, set()]``-style input (not an indicator)."""
+    if sp.issparse(y) or isinstance(y, np.ndarray) or hasattr(y, "columns"):
+        return False
+    if isinstance(y, (str, bytes, Mapping)) or not isinstance(y, Iterable):
+        return False
+    items = list(y)
+    if not items:
+        return False
+    if all(isinstance(row, (set, frozenset)) for row in items):
+        return True
+    # Lists of lists are an indicator matrix when rectangular and numeric (the
+    # sklearn convention); anything else (ragged, strings) is a list of label sets.
+    if all(isinstance(row, (list, tuple)) for row in items):
+        try:
+            arr = np.asarray(items)
+        except ValueError:
+            return True
+        return arr.ndim != 2 or arr.dtype.kind not in "biuf"
+    return False
+
+
+def _binarize_label_sets(y):
+    rows = list(y)
+    for i, row in enumerate(rows):
+        if isinstance(row, (str, bytes)) or not isinstance(row, Iterable):
+            raise TypeError(
+                f"y looks like a sequence of label sets, but row {i} is "
+                f"{type(row).__name__} {row!r}; give every row as a set or list "
+                "of label names (an empty set for no label)."
+            )
+    mlb = MultiLabelBinarizer()
+    try:
+        Y = mlb.fit_transform(rows)
+    except TypeError as exc:
+        raise TypeError(
+            f"label names in y must be hashable and mutually sortable: {exc}"
+        ) from None
+    if Y.shape[1] == 0:
+        raise ValueError(
+            "y is a sequence of label sets but no row has any label; at least one "
+            "label must occur."
+        )
+    return Y.astype(np.float32), np.asarray(mlb.classes_, dtype=object)
+
+
+def _as_float_matrix(y, name):
+    """Return (float64 array, label names or None, was_1d) for array-like y."""
+    names = None
+    if hasattr(y, "columns") and hasattr(y, "to_numpy"):  # pandas DataFrame
+        names = np.asarray(list(y.columns), dtype=object)
+        if len(set(map(str, names))) != len(names):
+            raise ValueError(
+                f"{name} has duplicated column names {list(names)}; label names "
+                "must be unique."
+            )
+        y = y.to_numpy()
+    elif hasattr(y, "to_numpy") and hasattr(y, "name"):  # pandas Series
+        y = y.to_numpy()
+    if sp.issparse(y):
+        y = y.toarray()
+    arr = np.asarray(y)
+    if arr.dtype.kind in "OUS":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            values = np.unique(arr.astype(str))[:5]
+            raise ValueError(
+                f"{name} must hold 0/1 indicators, got non-numeric values such as "
+                f"{list(values)}. For label names per row pass a list of label sets, "
+                "or encode them with sklearn.preprocessing.MultiLabelBinarizer."
+            ) from None
+    elif arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} has unsupported dtype {arr.dtype}.")
+    if arr.ndim == 0 or arr.ndim > 2:
+        raise ValueError(
+            f"{name} must be 1-D (one label) or 2-D (n_samples, n_labels), "
+            f"got shape {arr.shape}."
+        )
+    return arr.astype(np.float64, copy=False), names, arr.ndim == 1
+
+
+def _check_values(Y, name, missing_label, allow_missing):
+    if missing_label is not None:
+        Y = np.where(Y == missing_label, np.nan, Y)
+    missing = np.isnan(Y)
+    if missing.any() and not allow_missing:
+        raise ValueError(
+            f"{name} contains NaN; missing labels are not allowed here. Drop or "
+            "impute those rows, or use an estimator that accepts missing labels."
+        )
+    if np.isinf(Y).any():
+        raise ValueError(f"{name} contains infinity; labels must be 0 or 1.")
+    bad = ~missing & (Y != 0) & (Y != 1)
+    if bad.any():
+        values = np.unique(Y[bad])[:5]
+        hint = (
+            " A 1-D y with several classes is multiclass, not multi-label: use "
+            "sklearn.preprocessing.MultiLabelBinarizer on label sets, or a "
+            "multiclass classifier."
+            if Y.shape[1] == 1
+            else ""
+        )
+        raise ValueError(
+            f"{name} must contain only 0 and 1 (NaN for an unknown label), got "
+            f"values {values.tolist()}.{hint}"
+        )
+    return Y
+
+
+def encode_targets(y, *, missing_label=None, allow_missing=True):
+    """Check ``y`` and convert it to a float32 indicator matrix.
+
+    Parameters
+    ----------
+    y : array-like, sparse matrix, DataFrame or sequence of label sets
+        The targets as the user gave them.
+    missing_label : float or None, default=None
+        A value in ``y`` that means "unknown", in addition to NaN.
+    allow_missing : bool, default=True
+        Whether NaN (unknown) entries are accepted.
+
+    Returns
+    -------
+    EncodedTargets
+    """
+    if y is None:
+        raise ValueError(
+            "requires y to be passed, but the target y is None: this estimator is "
+            "supervised."
+        )
+    if _is_label_set_sequence(y):
+        Y, names = _binarize_label_sets(y)
+        return EncodedTargets(Y, names, binary_classes=None)
+    classes = None
+    if _is_1d(y):
+        y, classes = _encode_binary(y)
+    Y, names, one_d = _as_float_matrix(y, "y")
+    if Y.shape[0] == 0:
+        raise ValueError("y is empty: it has 0 rows.")
+    if one_d:
+        Y = Y.reshape(-1, 1)
+    if Y.shape[1] == 0:
+        raise ValueError("y has 0 label columns; at least one label is needed.")
+    Y = _check_values(Y, "y", missing_label, allow_missing)
+    if names is None:
+        names = np.arange(Y.shape[1], dtype=object)
+    return EncodedTargets(Y.astype(np.float32), names, binary_classes=classes)
+
+
+def _is_1d(y):
+    if sp.issparse(y) or hasattr(y, "columns"):
+        return False
+    try:
+        return np.asarray(y).ndim == 1
+    except ValueError:  # ragged
+        return False
+
+
+def _encode_binary(y):
+    """A 1-D y is one label: two classes map to 0/1 (sorted, as sklearn does)."""
+    arr = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
+    if arr.dtype.kind == "f":
+        known = arr[~np.isnan(arr)]
+        if np.any(known != np.round(known)) or not np.all(np.isfinite(known)):
+            raise ValueError(
+                "Unknown label type: y is continuous (non-integer floats); a "
+                "classifier needs 0/1 labels."
+            )
+    else:
+        known = arr
+    classes = np.unique(known)
+    if classes.size > 2:
+        raise ValueError(
+            "Only binary classification is supported for a 1-D y, which is one "
+            f"label; this y has {classes.size} classes {classes[:5].tolist()}: "
+            "multiclass, not multi-label. For several labels per row pass a 2-D "
+            "0/1 indicator matrix or label sets (see "
+            "sklearn.preprocessing.MultiLabelBinarizer); for one class per row use "
+            "a multiclass classifier."
+        )
+    if classes.size == 2 and not set(classes.tolist()) <= {0, 1}:
+        encoded = (arr == classes[1]).astype(np.float64)
+        if arr.dtype.kind == "f":
+            encoded[np.isnan(arr)] = np.nan
+        return encoded, classes
+    return arr, np.array([0, 1])
+
+
+def check_indicator(y, name="y_true", *, allow_missing=False, dtype=np.int64):
+    """Convert y (indicator matrix, sparse, DataFrame, 1-D) to a 2-D ndarray.
+
+    NaN entries are kept (as NaN, in a float array) when ``allow_missing``.
+    """
+    Y, _, one_d = _as_float_matrix(y, name)
+    if one_d:
+        Y = Y.reshape(-1, 1)
+    Y = _check_values(Y, name, None, allow_missing)
+    if np.isnan(Y).any():
+        return Y
+    return Y.astype(dtype)
+
+
+def _positive_column(p, classes):
+    """P(label = 1) from one (n, k) probability block of a per-label estimator."""
+    p = np.asarray(p, dtype=np.float64)
+    if p.ndim == 1:
+        return p
+    if classes is None:
+        return p[:, -1]
+    classes = list(np.asarray(classes).ravel())
+    if 1 in classes:
+        return p[:, classes.index(1)]
+    if True in classes:
+        return p[:, classes.index(True)]
+    # the label had no positive row when this estimator was fitted
+    return np.zeros(p.shape[0])
+
+
+def proba_to_matrix(proba, n_labels=None, classes=None):
+    """Normalise any multi-label probability output to (n_samples, n_labels).
+
+    Handles the formats found in scikit-learn: an ``(n, L)`` array
+    (``MLPClassifier``, ``ClassifierChain``, ``OneVsRestClassifier``, this
+    package); a list of ``(n, 2)`` arrays, one per label (``MultiOutputClassifier``,
+    ``RandomForestClassifier``, ``KNeighborsClassifier``), where a label seen with
+    one class only gives an ``(n, 1)`` block; and a binary ``(n, 2)`` array.
+
+    Parameters
+    ----------
+    proba : ndarray or list of ndarray
+        The output of ``predict_proba``.
+    n_labels : int or None
+        The number of labels of the true target. It tells a binary classifier's
+        ``(n, 2)`` class columns (``n_labels=1``) from two labels: sklearn's
+        ``MLPClassifier`` fitted on two labels has ``classes_ == [0, 1]`` too.
+    classes : array-like, list of array-like, or None
+        The estimator's ``classes_`` (used to find the column of class 1).
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_labels), float64
+    """
+    if isinstance(proba, list):
+        per_label = classes if isinstance(classes, list) else [None] * len(proba)
+        blocks = [_positive_column(p, c) for p, c in zip(proba, per_label)]
+        out = np.column_stack(blocks)
+    else:
+        out = np.asarray(proba, dtype=np.float64)
+        if out.ndim == 1:
+            out = out.reshape(-1, 1)
+        elif n_labels == 1 and out.shape[1] == 2:
+            # a binary classifier: its two columns are classes, not labels
+            binary_classes = None if isinstance(classes, list) else classes
+            out = _positive_column(out, binary_classes).reshape(-1, 1)
+    if n_labels is not None and out.shape[1] != n_labels:
+        raise ValueError(
+            f"predict_proba gave {out.shape[1]} columns but y_true has {n_labels} "
+            "labels; was the estimator fitted on the same labels?"
+        )
+    return out
