@@ -249,6 +249,15 @@ def _positive_column(p, classes):
     return np.zeros(p.shape[0])
 
 
+def _is_per_label_list(proba):
+    """The ``MultiOutputClassifier`` format: a list of 2-D arrays, one per label."""
+    return (
+        isinstance(proba, list)
+        and len(proba) > 0
+        and all(isinstance(p, np.ndarray) and p.ndim == 2 for p in proba)
+    )
+
+
 def proba_to_matrix(proba, n_labels=None, classes=None):
     """Normalise any multi-label probability output to (n_samples, n_labels).
 
@@ -273,7 +282,9 @@ def proba_to_matrix(proba, n_labels=None, classes=None):
     -------
     ndarray of shape (n_samples, n_labels), float64
     """
-    if isinstance(proba, list):
+    if hasattr(proba, "toarray"):
+        proba = proba.toarray()
+    if _is_per_label_list(proba):
         per_label = classes if isinstance(classes, list) else [None] * len(proba)
         blocks = [_positive_column(p, c) for p, c in zip(proba, per_label)]
         out = np.column_stack(blocks)

@@ -1,0 +1,410 @@
+"""Scorer objects and the name -> scorer table behind ``metrics.get_scorer``.
+
+A scorer here is a callable ``scorer(estimator, X, y_true, sample_weight=None)``
+that works on any multi-label estimator: probabilities go through
+``proba_to_matrix`` once, so ``MultiOutputClassifier``'s list of ``(n, 2)`` arrays,
+``MLPClassifier``'s two-label ``classes_ == [0, 1]`` and labels seen with one
+class only all score the same way.
+"""
+
+import re
+import warnings
+from functools import lru_cache, partial
+
+import numpy as np
+import pandas as pd
+from sklearn import metrics as skm
+
+from ._validation import check_indicator, proba_to_matrix
+
+__all__ = [
+    "MultilabelScorer",
+    "ScoringPanel",
+    "get_scorer",
+    "multilabel_scoring",
+    "per_label_summary",
+]
+
+_AVERAGES = ("micro", "macro", "weighted", "samples")
+_LABEL_METRICS = ("f1", "precision", "recall", "roc_auc", "average_precision")
+
+
+def _final_step(estimator):
+    steps = getattr(estimator, "steps", None)
+    return steps[-1][1] if steps else estimator
+
+
+def _classes(estimator):
+    try:
+        return estimator.classes_
+    except AttributeError:
+        return None
+
+
+def _proba(estimator, X, n_labels, scorer_name):
+    if not hasattr(estimator, "predict_proba"):
+        raise TypeError(
+            f"scorer {scorer_name!r} needs probabilities but "
+            f"{type(_final_step(estimator)).__name__} has no predict_proba; use a "
+            "scorer on predictions (e.g. 'f1_micro', 'hamming_loss'), or "
+            "multilabel_scoring(proba=False)."
+        )
+    return proba_to_matrix(estimator.predict_proba(X), n_labels, _classes(estimator))
+
+
+def _auc(Y, P, average="macro", sample_weight=None):
+    """ROC AUC averaged over the labels where it is defined (both classes present)."""
+    if average in ("micro", "samples"):
+        return skm.roc_auc_score(Y, P, average=average, sample_weight=sample_weight)
+    defined = (Y.min(axis=0) != Y.max(axis=0)).nonzero()[0]
+    if defined.size == 0:
+        return np.nan
+    per_label = skm.roc_auc_score(
+        Y[:, defined], P[:, defined], average=None, sample_weight=sample_weight
+    )
+    if average == "weighted":
+        return float(np.average(per_label, weights=Y[:, defined].sum(axis=0)))
+    return float(np.mean(per_label))
+
+
+def _average_precision(Y, P, average="macro", sample_weight=None):
+    if average in ("micro", "samples"):
+        return skm.average_precision_score(
+            Y, P, average=average, sample_weight=sample_weight
+        )
+    defined = (Y.max(axis=0) > 0).nonzero()[0]
+    if defined.size == 0:
+        return np.nan
+    per_label = skm.average_precision_score(
+        Y[:, defined], P[:, defined], average=None, sample_weight=sample_weight
+    )
+    weights = Y[:, defined].sum(axis=0) if average == "weighted" else None
+    return float(np.average(per_label, weights=weights))
+
+
+class MultilabelScorer:
+    """``scorer(estimator, X, y_true)`` for one multi-label metric.
+
+    Parameters
+    ----------
+    name : str
+        The scorer's name in :func:`get_scorer`.
+    metric : callable
+        ``metric(Y_true, Y_pred_or_proba, sample_weight=..., **kwargs) -> float``.
+    response : {"predict", "predict_proba"}
+        What the metric is computed on.
+    sign : {1, -1}
+        -1 for losses, so that greater is always better (sklearn's convention).
+    label : int, str or None
+        For per-label scorers: the label's index or name.
+    """
+
+    def __init__(self, name, metric, response="predict", sign=1, label=None, **kwargs):
+        self.name = name
+        self.metric = metric
+        self.response = response
+        self.sign = sign
+        self.label = label
+        self.kwargs = kwargs
+
+    def __call__(self, estimator, X, y_true, sample_weight=None):
+        Y = check_indicator(y_true, "y_true")
+        if self.response == "predict_proba":
+            out = _proba(estimator, X, Y.shape[1], self.name)
+        else:
+            out = check_indicator(estimator.predict(X), "predictions")
+        return self._score(Y, out, estimator, sample_weight)
+
+    def _score(self, Y, out, estimator, sample_weight, label_names=None):
+        if self.label is not None:
+            j = _label_index(self.label, estimator, label_names, Y.shape[1])
+            Y, out = Y[:, j], out[:, j]
+        value = self.metric(Y, out, sample_weight=sample_weight, **self.kwargs)
+        return self.sign * float(value)
+
+    def __repr__(self):
+        return f"MultilabelScorer({self.name!r})"
+
+
+def _label_index(label, estimator, label_names, n_labels):
+    if isinstance(label, (int, np.integer)) and 0 <= label < n_labels:
+        return int(label)  # an index given by multilabel_scoring
+    names = getattr(_final_step(estimator), "label_names_", None)
+    if names is None:
+        names = label_names
+    if names is not None:
+        for j, name in enumerate(names):
+            if name == label or str(name) == str(label):
+                return j
+    if isinstance(label, (int, np.integer)) or str(label).isdigit():
+        j = int(label)
+        if 0 <= j < n_labels:
+            return j
+    raise ValueError(
+        f"label {label!r} is not among the estimator's labels "
+        f"{list(names) if names is not None else list(range(n_labels))}."
+    )
+
+
+def _f1_binary(y, p, sample_weight=None, metric=skm.f1_score):
+    return metric(y, p, sample_weight=sample_weight, zero_division=0.0, labels=[0, 1])
+
+
+def _per_label_metric(kind):
+    if kind == "roc_auc":
+
+        def auc(y, p, sample_weight=None):
+            if y.min() == y.max():
+                return np.nan  # undefined with one class in y_true
+            return skm.roc_auc_score(y, p, sample_weight=sample_weight)
+
+        return auc, "predict_proba"
+    if kind == "average_precision":
+
+        def ap(y, p, sample_weight=None):
+            if y.max() == 0:
+                return np.nan
+            return skm.average_precision_score(y, p, sample_weight=sample_weight)
+
+        return ap, "predict_proba"
+    fn = {
+        "f1": skm.f1_score,
+        "precision": skm.precision_score,
+        "recall": skm.recall_score,
+    }
+    return partial(_f1_binary, metric=fn[kind]), "predict"
+
+
+@lru_cache(maxsize=1)
+def _table():
+    from . import metrics as m
+
+    def averaged(fn, average):
+        return partial(fn, average=average, zero_division=0.0)
+
+    table = {
+        "exact_match": (m.exact_match_score, "predict", 1),
+        "accuracy": (m.exact_match_score, "predict", 1),
+        "hamming_loss": (m.hamming_loss, "predict", -1),
+        "neg_hamming_loss": (m.hamming_loss, "predict", -1),
+        "hamming_score": (m.hamming_score, "predict", 1),
+        "mean_bce": (m.mean_binary_cross_entropy, "predict_proba", -1),
+        "neg_mean_bce": (m.mean_binary_cross_entropy, "predict_proba", -1),
+        "lrap": (m.label_ranking_average_precision_score, "predict_proba", 1),
+        "label_ranking_loss": (m.label_ranking_loss, "predict_proba", -1),
+        "coverage_error": (m.coverage_error, "predict_proba", -1),
+        "roc_auc": (partial(_auc, average="macro"), "predict_proba", 1),
+        "average_precision": (
+            partial(_average_precision, average="macro"),
+            "predict_proba",
+            1,
+        ),
+    }
+    for avg in _AVERAGES:
+        for name, fn in [
+            ("f1", skm.f1_score),
+            ("precision", skm.precision_score),
+            ("recall", skm.recall_score),
+            ("jaccard", skm.jaccard_score),
+        ]:
+            table[f"{name}_{avg}"] = (averaged(fn, avg), "predict", 1)
+        table[f"roc_auc_{avg}"] = (partial(_auc, average=avg), "predict_proba", 1)
+        table[f"average_precision_{avg}"] = (
+            partial(_average_precision, average=avg),
+            "predict_proba",
+            1,
+        )
+    return table
+
+
+_PER_LABEL = re.compile(rf"^({'|'.join(_LABEL_METRICS)})_label:(.+)$")
+
+
+def get_scorer(name):
+    """A scorer by name: the package's multi-label names, then scikit-learn's.
+
+    Parameters
+    ----------
+    name : str or callable
+        One of ``"exact_match"`` (= ``"accuracy"``), ``"hamming_loss"`` (negated),
+        ``"hamming_score"``, ``"mean_bce"`` (negated mean binary cross-entropy),
+        ``"lrap"``, ``"label_ranking_loss"`` and ``"coverage_error"`` (negated),
+        ``"roc_auc[_avg]"``, ``"average_precision[_avg]"``,
+        ``"{f1,precision,recall,jaccard}_{micro,macro,weighted,samples}"``, or a
+        per-label ``"{f1,precision,recall,roc_auc,average_precision}_label:<name or
+        index>"``. Other names go to :func:`sklearn.metrics.get_scorer`. A callable
+        is returned unchanged.
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer(estimator, X, y_true, sample_weight=None) -> float``, greater is
+        better.
+
+    Examples
+    --------
+    >>> from skmultilabel_mlp.metrics import get_scorer
+    >>> get_scorer("hamming_loss")
+    MultilabelScorer('hamming_loss')
+    """
+    if callable(name):
+        return name
+    match = _PER_LABEL.match(name)
+    if match:
+        metric, response = _per_label_metric(match.group(1))
+        label = match.group(2)
+        return MultilabelScorer(name, metric, response, label=label)
+    table = _table()
+    if name in table:
+        metric, response, sign = table[name]
+        return MultilabelScorer(name, metric, response, sign)
+    if name == "neg_log_loss":
+        warnings.warn(
+            "sklearn's 'neg_log_loss' on multi-label targets ignores the negative "
+            "labels (a model predicting every label scores about 0); use 'mean_bce' "
+            "for the mean binary cross-entropy.",
+            UserWarning,
+            stacklevel=2,
+        )
+    try:
+        return skm.get_scorer(name)
+    except ValueError:
+        raise ValueError(
+            f"unknown scorer {name!r}; multi-label names are {sorted(table)} and "
+            "'<metric>_label:<name>'; sklearn's names are in "
+            "sklearn.metrics.get_scorer_names()."
+        ) from None
+
+
+def _label_f1(j):
+    metric, response = _per_label_metric("f1")
+    return MultilabelScorer(f"f1_label:{j}", metric, response, label=j)
+
+
+_PANEL = (
+    "exact_match",
+    "hamming_loss",
+    "f1_micro",
+    "f1_macro",
+    "f1_samples",
+    "roc_auc_macro",
+    "mean_bce",
+    "lrap",
+)
+
+
+class ScoringPanel(dict):
+    """The multi-label metric panel: a dict of scorers that is also one scorer.
+
+    As a dict (name -> scorer) it goes anywhere scikit-learn takes a dict of
+    scorers. scikit-learn's ``cross_validate`` and ``GridSearchCV`` call it as one
+    callable that returns every score, so each fold costs one ``predict`` and one
+    ``predict_proba`` instead of one per metric, and the per-label F1 keys follow
+    the estimator's ``label_names_`` (or label indices) when no names were given.
+    """
+
+    def __init__(self, scorers, per_label, label_names):
+        super().__init__(scorers)
+        self.per_label = per_label
+        self.label_names = label_names
+
+    def __call__(self, estimator, X, y_true, sample_weight=None):
+        Y = check_indicator(y_true, "y_true")
+        y_pred = check_indicator(estimator.predict(X), "predictions")
+        needs_proba = any(s.response == "predict_proba" for s in self.values())
+        proba = (
+            _proba(estimator, X, Y.shape[1], "multilabel_scoring")
+            if needs_proba
+            else None
+        )
+        scores = {}
+        for name, scorer in self._scorers_for(estimator, Y.shape[1]).items():
+            out = proba if scorer.response == "predict_proba" else y_pred
+            scores[name] = scorer._score(
+                Y, out, estimator, sample_weight, self.label_names
+            )
+        return scores
+
+    def _scorers_for(self, estimator, n_labels):
+        if not self.per_label or self.label_names is not None:
+            return dict(self)
+        names = getattr(_final_step(estimator), "label_names_", None)
+        names = list(range(n_labels)) if names is None else list(names)
+        extra = {f"f1_label:{n}": _label_f1(j) for j, n in enumerate(names)}
+        return {**self, **extra}
+
+
+def multilabel_scoring(label_names=None, per_label=True, proba=True):
+    """Every multi-label scorer at once, for ``cross_validate`` and ``GridSearchCV``.
+
+    Parameters
+    ----------
+    label_names : list, int or None, default=None
+        Names of the labels (or their number) for the per-label F1 keys
+        ``"f1_label:<name>"``. With None they come from the estimator's
+        ``label_names_`` (or are label indices) at scoring time.
+    per_label : bool, default=True
+        Include one F1 per label.
+    proba : bool, default=True
+        Include the scorers that need ``predict_proba`` (macro ROC AUC, mean
+        binary cross-entropy, LRAP); set False for estimators without it.
+
+    Returns
+    -------
+    scoring : ScoringPanel
+        A dict of scorers (``exact_match``, ``hamming_loss`` (negated),
+        ``f1_micro``, ``f1_macro``, ``f1_samples``, ``roc_auc_macro``,
+        ``mean_bce`` (negated), ``lrap`` and ``f1_label:<name>`` per label) that is
+        also a callable returning all of them; pass it as ``scoring=`` and pick
+        ``refit="hamming_loss"`` (or any key) in a grid search.
+
+    Examples
+    --------
+    >>> from skmultilabel_mlp.metrics import multilabel_scoring
+    >>> sorted(multilabel_scoring(["a", "b"]))[:3]
+    ['exact_match', 'f1_label:a', 'f1_label:b']
+    """
+    names = _PANEL if proba else tuple(n for n in _PANEL if _table()[n][1] == "predict")
+    scorers = {name: get_scorer(name) for name in names}
+    if isinstance(label_names, (int, np.integer)):
+        label_names = list(range(int(label_names)))
+    if per_label and label_names is not None:
+        label_names = list(label_names)
+        for j, name in enumerate(label_names):
+            scorers[f"f1_label:{name}"] = _label_f1(j)
+    return ScoringPanel(scorers, per_label, label_names)
+
+
+def per_label_summary(cv_results, split="test"):
+    """Mean and std per label of every per-label score in ``cross_validate`` output.
+
+    Parameters
+    ----------
+    cv_results : dict
+        The result of ``cross_validate`` (or ``GridSearchCV.cv_results_`` of one
+        candidate) with keys such as ``"test_f1_label:sports"``.
+    split : {"test", "train"}, default="test"
+
+    Returns
+    -------
+    summary : pandas.DataFrame
+        One row per label; columns ``(metric, "mean")`` and ``(metric, "std")``.
+    """
+    pattern = re.compile(rf"^{split}_({'|'.join(_LABEL_METRICS)})_label:(.+)$")
+    rows = {}
+    for key, values in cv_results.items():
+        match = pattern.match(key)
+        if match:
+            values = np.asarray(values, dtype=float)
+            entry = rows.setdefault(match.group(2), {})
+            entry[(match.group(1), "mean")] = np.nanmean(values)
+            entry[(match.group(1), "std")] = np.nanstd(values)
+    if not rows:
+        raise ValueError(
+            f"cv_results has no '{split}_<metric>_label:<name>' keys; score with "
+            "multilabel_scoring() or '<metric>_label:<name>' scorers."
+        )
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+    frame.index.name = "label"
+    return frame.sort_index(axis=1)
