@@ -17,6 +17,7 @@ from sklearn.utils.validation import (
 )
 
 from ._validation import _is_label_set_sequence, encode_targets
+from ._weights import resolve_pos_weight
 
 __all__ = ["MultiLabelMLPClassifier"]
 
@@ -30,9 +31,6 @@ _INITIALIZERS = {
     "lecun_normal",
 }
 _OPTIMIZERS = {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}
-# "balanced" weights are negatives/positives; a label with (almost) no positive
-# row would otherwise get an unbounded weight.
-_MAX_POS_WEIGHT = 1000.0
 
 
 class MultiLabelMLPClassifier(ClassifierMixin, MultiOutputMixin, BaseEstimator):
@@ -264,8 +262,8 @@ default=None
             )
         self._check_known_labels(Y, targets.label_names)
         sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
-        pos_weight = self._resolve_class_weight(
-            Y, targets.label_names, targets.binary_classes
+        pos_weight = resolve_pos_weight(
+            self.class_weight, Y, targets.label_names, targets.binary_classes
         )
         train, validation = self._validation_split(Y)
 
@@ -345,80 +343,13 @@ default=None
             "verbose": self.verbose,
         }
 
-    def _resolve_class_weight(self, Y, names, binary_classes=None):
-        cw = self.class_weight
-        if cw is None:
-            return None
-        n_labels = Y.shape[1]
-        if (
-            binary_classes is not None
-            and isinstance(cw, dict)
-            and set(cw) <= set(binary_classes.tolist())
-        ):
-            # sklearn's binary meaning: {class: weight}; only the ratio reaches
-            # the positive term
-            neg, pos = (cw.get(c, 1.0) for c in binary_classes.tolist())
-            cw = [pos / neg]
-        if isinstance(cw, str):  # "balanced"
-            pos = np.nansum(Y == 1, axis=0).astype(float)
-            neg = np.nansum(Y == 0, axis=0).astype(float)
-            no_pos = pos == 0
-            if no_pos.any():
-                warnings.warn(
-                    f"labels {list(names[no_pos])} have no positive training row; "
-                    f"their positive weight is capped at {_MAX_POS_WEIGHT:g}.",
-                    UserWarning,
-                    stacklevel=4,
-                )
-            weights = np.minimum(neg / np.maximum(pos, 1.0), _MAX_POS_WEIGHT)
-            return np.where(no_pos, _MAX_POS_WEIGHT, np.maximum(weights, 1e-3))
-        if isinstance(cw, dict):
-            weights = np.ones(n_labels)
-            lookup = {name: j for j, name in enumerate(names)}
-            unknown = []
-            for key, value in cw.items():
-                j = lookup.get(key, key if isinstance(key, Integral) else None)
-                if j is None or not 0 <= j < n_labels:
-                    unknown.append(key)
-                else:
-                    weights[j] = value
-            if unknown:
-                raise ValueError(
-                    f"class_weight names labels {unknown} that are not in y; "
-                    f"known labels are {list(names)} (or indices 0..{n_labels - 1})."
-                )
-        else:
-            weights = np.asarray(cw, dtype=float).ravel()
-            if weights.size != n_labels:
-                raise ValueError(
-                    f"class_weight has {weights.size} values but y has {n_labels} "
-                    "labels; pass one weight per label, a dict or 'balanced'."
-                )
-        if not np.all(np.isfinite(weights)) or np.any(weights <= 0):
-            raise ValueError(
-                f"class_weight values must be finite and > 0, got {weights.tolist()}."
-            )
-        return weights
-
     def _validation_split(self, Y):
         """Row indices for training and (with early stopping) validation."""
         if not self.early_stopping:
             return None, None
-        from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
+        from .model_selection import stratified_holdout
 
-        n_val = round(self.validation_fraction * Y.shape[0])
-        if n_val < 1 or Y.shape[0] - n_val < 1:
-            raise ValueError(
-                f"early_stopping needs at least one training and one validation "
-                f"row; validation_fraction={self.validation_fraction} of "
-                f"{Y.shape[0]} rows gives {n_val} validation rows."
-            )
-        splitter = MultilabelStratifiedShuffleSplit(
-            n_splits=1, test_size=n_val, random_state=self.random_state
-        )
-        # unknown entries count as negatives for stratification only
-        train, val = next(splitter.split(Y, np.nan_to_num(Y, nan=0.0)))
-        return np.sort(train), np.sort(val)
+        return stratified_holdout(Y, self.validation_fraction, self.random_state)
 
     def _thresholds(self):
         t = np.asarray(self.threshold, dtype=float)

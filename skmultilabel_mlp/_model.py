@@ -58,12 +58,14 @@ class MaskedBinaryCrossentropy(keras.losses.Loss):
         y_true = ops.cast(y_true, y_pred.dtype)
         known = ops.logical_not(ops.isnan(y_true))
         y = ops.where(known, y_true, ops.zeros_like(y_true))
-        eps = keras.backend.epsilon()
-        p = ops.clip(y_pred, eps, 1.0 - eps)
-        pos = y * ops.log(p)
+        # ops.binary_crossentropy uses the sigmoid's logits where the backend keeps
+        # them (TensorFlow), exactly as Keras' own loss: no clipping at 1e-7
+        neg_log_p = ops.binary_crossentropy(ops.ones_like(y), y_pred)
+        neg_log_1mp = ops.binary_crossentropy(ops.zeros_like(y), y_pred)
+        pos = y * neg_log_p
         if self.pos_weight is not None:
             pos = pos * ops.convert_to_tensor(self.pos_weight, dtype=y_pred.dtype)
-        terms = -(pos + (1.0 - y) * ops.log(1.0 - p))
+        terms = pos + (1.0 - y) * neg_log_1mp
         terms = ops.where(known, terms, ops.zeros_like(terms))
         return ops.sum(terms, axis=-1) / ops.cast(ops.shape(y_pred)[-1], y_pred.dtype)
 

@@ -1,0 +1,132 @@
+"""tune_thresholds against brute force; the tuning meta-estimator on any estimator."""
+
+import numpy as np
+import pytest
+from sklearn import metrics as skm
+from sklearn.linear_model import LogisticRegression
+from sklearn.multioutput import ClassifierChain
+
+from skmultilabel_mlp import MultiLabelMLPClassifier
+from skmultilabel_mlp.thresholds import (
+    TunedThresholdMultiLabelClassifier,
+    tune_thresholds,
+)
+
+
+@pytest.fixture(scope="module")
+def noisy_proba():
+    rng = np.random.RandomState(0)
+    Y = (rng.rand(120, 4) < [0.5, 0.2, 0.1, 0.35]).astype(int)
+    P = np.clip(0.35 * Y + 0.65 * rng.rand(120, 4), 0, 1)
+    return Y, P
+
+
+def _brute_force_best(y, p, metric):
+    grid = np.unique(np.concatenate([np.linspace(0, 1, 1001), p]))
+    return max(metric(y, (p >= t).astype(int)) for t in grid)
+
+
+@pytest.mark.parametrize(
+    "name, fn",
+    [
+        ("f1", lambda y, p: skm.f1_score(y, p, zero_division=0.0)),
+        ("jaccard", lambda y, p: skm.jaccard_score(y, p, zero_division=0.0)),
+        ("balanced_accuracy", skm.balanced_accuracy_score),
+        ("mcc", skm.matthews_corrcoef),
+    ],
+)
+def test_per_label_thresholds_reach_the_brute_force_optimum(noisy_proba, name, fn):
+    Y, P = noisy_proba
+    t = tune_thresholds(Y, P, metric=name)
+    assert t.shape == (4,)
+    for j in range(4):
+        achieved = fn(Y[:, j], (P[:, j] >= t[j]).astype(int))
+        assert achieved == pytest.approx(_brute_force_best(Y[:, j], P[:, j], fn))
+
+
+def test_callable_metric_matches_the_named_one(noisy_proba):
+    Y, P = noisy_proba
+    named = tune_thresholds(Y, P, metric="f1")
+    by_callable = tune_thresholds(
+        Y, P, metric=lambda y, p: skm.f1_score(y, p, zero_division=0)
+    )
+    np.testing.assert_allclose(by_callable, named)
+
+
+@pytest.mark.parametrize(
+    "name, fn",
+    [
+        ("f1", lambda y, p: skm.f1_score(y, p, average="micro", zero_division=0.0)),
+        (
+            "f1_macro",
+            lambda y, p: skm.f1_score(y, p, average="macro", zero_division=0.0),
+        ),
+        ("exact_match", skm.accuracy_score),
+    ],
+)
+def test_global_threshold_reaches_the_brute_force_optimum(noisy_proba, name, fn):
+    Y, P = noisy_proba
+    t = tune_thresholds(Y, P, metric=name, per_label=False)
+    assert isinstance(t, float)
+    grid = np.unique(np.concatenate([np.linspace(0, 1, 1001), P.ravel()]))
+    best = max(fn(Y, (P >= g).astype(int)) for g in grid)
+    assert fn(Y, (P >= t).astype(int)) == pytest.approx(best)
+
+
+def test_tuning_beats_the_default_threshold_on_f1(noisy_proba):
+    Y, P = noisy_proba
+    t = tune_thresholds(Y, P)
+    tuned = skm.f1_score(Y, (P >= t).astype(int), average="macro")
+    default = skm.f1_score(Y, (P >= 0.5).astype(int), average="macro")
+    assert tuned > default
+
+
+def test_unknown_entries_are_left_out_of_tuning(noisy_proba):
+    Y, P = noisy_proba
+    Ynan = Y.astype(float)
+    Ynan[:60, 0] = np.nan
+    t = tune_thresholds(Ynan, P)
+    np.testing.assert_allclose(t[0], tune_thresholds(Y[60:, :1], P[60:, :1])[0])
+
+
+def test_matrix_metric_needs_a_global_threshold(noisy_proba):
+    with pytest.raises(ValueError, match="per_label=False"):
+        tune_thresholds(*noisy_proba, metric="exact_match")
+
+
+def test_tuned_classifier_chain_works_and_uses_its_thresholds(tutorial_like_data):
+    X, Y = tutorial_like_data
+    tuned = TunedThresholdMultiLabelClassifier(
+        ClassifierChain(LogisticRegression(max_iter=1000), random_state=0),
+        cv=3,
+        random_state=0,
+    ).fit(X, Y)
+    assert tuned.thresholds_.shape == (3,)
+    assert tuned.oof_proba_.shape == Y.shape
+    np.testing.assert_allclose(tuned.thresholds_, tune_thresholds(Y, tuned.oof_proba_))
+    proba = tuned.predict_proba(X)
+    np.testing.assert_array_equal(
+        tuned.predict(X), (proba >= tuned.thresholds_).astype(int)
+    )
+    assert len(tuned.classes_) == 3
+
+
+def test_tuned_mlp_with_label_sets_and_a_global_threshold(multilabel_data):
+    X, Y = multilabel_data
+    sets = [{n for n, v in zip("abcd", row) if v} for row in Y]
+    tuned = TunedThresholdMultiLabelClassifier(
+        MultiLabelMLPClassifier(epochs=5, random_state=0),
+        cv=2,
+        per_label=False,
+        random_state=0,
+    ).fit(X, sets)
+    assert list(tuned.label_names_) == ["a", "b", "c", "d"]
+    assert len(set(tuned.thresholds_)) == 1
+    assert tuned.predict(X).shape == (60, 4)
+
+
+def test_estimator_without_predict_proba_is_rejected(multilabel_data):
+    from sklearn.svm import LinearSVC
+
+    with pytest.raises(ValueError, match="predict_proba"):
+        TunedThresholdMultiLabelClassifier(LinearSVC()).fit(*multilabel_data)
