@@ -1,0 +1,151 @@
+"""Loaders on tiny files written here, malformed ones included, and the shared data."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from skmultilabel_mlp.datasets import load_arff, load_csv, load_dataset, load_npz
+
+from .conftest import SHARED_DATA, shared_dataset
+
+DENSE_ARFF = """% a MULAN-style file
+@relation tiny
+@attribute f1 numeric
+@attribute colour {red,green}
+@attribute flag {YES,NO}
+@attribute lab_a {0,1}
+@attribute lab_b {0,1}
+@data
+1.5,red,YES,1,0
+-2,green,NO,0,1
+?,green,YES,1,1
+"""
+
+SPARSE_MEKA_ARFF = """@relation 'tiny: -C 2'
+@attribute lab_a {0,1}
+@attribute lab_b {0,1}
+@attribute w1 numeric
+@attribute w2 numeric
+@attribute w3 numeric
+@data
+{0 1,2 0.5}
+{1 1,4 2}
+{3 1}
+"""
+
+XML = """<?xml version="1.0" encoding="utf-8"?>
+<labels xmlns="http://mulan.sourceforge.net/labels">
+<label name="lab_a"></label><label name="lab_b"></label>
+</labels>
+"""
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_dense_mulan_arff_with_xml(tmp_path):
+    data = load_arff(
+        _write(tmp_path, "t.arff", DENSE_ARFF), xml=_write(tmp_path, "t.xml", XML)
+    )
+    assert list(data.label_names) == ["lab_a", "lab_b"]
+    assert list(data.feature_names) == ["f1", "colour", "flag"]
+    np.testing.assert_array_equal(data.Y, [[1, 0], [0, 1], [1, 1]])
+    np.testing.assert_array_equal(data.X[:2], [[1.5, 0, 1], [-2, 1, 0]])  # YES -> 1
+    assert np.isnan(data.X[2, 0])  # '?' is missing
+
+
+def test_n_labels_at_the_end_equals_xml(tmp_path):
+    path = _write(tmp_path, "t.arff", DENSE_ARFF)
+    np.testing.assert_array_equal(
+        load_arff(path, n_labels=2).Y, [[1, 0], [0, 1], [1, 1]]
+    )
+
+
+def test_sparse_meka_arff_gives_csr_and_labels_first(tmp_path):
+    data = load_arff(_write(tmp_path, "s.arff", SPARSE_MEKA_ARFF))
+    assert sp.issparse(data.X) and data.X.shape == (3, 3)
+    np.testing.assert_array_equal(data.X.toarray(), [[0.5, 0, 0], [0, 0, 2], [0, 1, 0]])
+    np.testing.assert_array_equal(data.Y, [[1, 0], [0, 1], [0, 0]])
+
+
+def test_malformed_arff_names_the_file_and_line(tmp_path):
+    bad = DENSE_ARFF.replace("-2,green,NO,0,1", "-2,purple,NO,0,1")
+    path = _write(tmp_path, "bad.arff", bad)
+    with pytest.raises(ValueError, match=r"bad\.arff, line \d+: malformed ARFF"):
+        load_arff(path, n_labels=2)
+
+
+def test_arff_without_label_information_asks_for_it(tmp_path):
+    path = _write(tmp_path, "t.arff", DENSE_ARFF)
+    with pytest.raises(ValueError, match=r"pass xml= .* or n_labels="):
+        load_arff(path)
+
+
+def test_malformed_xml_names_the_line(tmp_path):
+    path = _write(tmp_path, "t.arff", DENSE_ARFF)
+    xml = _write(tmp_path, "t.xml", XML.replace("</labels>", "<labels>"))
+    with pytest.raises(ValueError, match=r"t\.xml, line \d+: malformed label XML"):
+        load_arff(path, xml=xml)
+
+
+def test_csv_with_label_columns_and_with_a_label_set_column(tmp_path):
+    path = _write(tmp_path, "d.csv", "x1,x2,sport,tech\n1,2,1,0\n3,4,0,1\n5,6,1,1\n")
+    data = load_csv(path, labels=["sport", "tech"])
+    np.testing.assert_array_equal(data.X, [[1, 2], [3, 4], [5, 6]])
+    np.testing.assert_array_equal(data.Y, [[1, 0], [0, 1], [1, 1]])
+    sets = _write(tmp_path, "s.csv", "x1,tags\n1,sport|tech\n2,\n3,tech\n")
+    data = load_csv(sets, label_set_column="tags")
+    assert list(data.label_names) == ["sport", "tech"]
+    np.testing.assert_array_equal(data.Y, [[1, 1], [0, 0], [0, 1]])
+
+
+@pytest.mark.parametrize(
+    "text, kwargs, match",
+    [
+        ("x1,a\n1,1\n2,0\n", {"labels": ["b"]}, r"no column\(s\) \['b'\]"),
+        ("x1,a\n1,2\n2,0\n", {"labels": ["a"]}, "only 0 and 1"),
+        ("x1,a\nfoo,1\nbar,0\n", {"labels": ["a"]}, r"feature column\(s\) \['x1'\]"),
+        ('x1,a\n1,1\n"2,0\n', {"labels": ["a"]}, "malformed CSV"),
+    ],
+)
+def test_bad_csv_is_a_clear_error(tmp_path, text, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        load_csv(_write(tmp_path, "bad.csv", text), **kwargs)
+
+
+def test_npz_round_trip_and_corrupt_file(tmp_path):
+    path = tmp_path / "d.npz"
+    np.savez(
+        path,
+        X=np.ones((4, 2)),
+        Y=np.array([[1, 0]] * 4),
+        split=np.array(["train"] * 3 + ["test"]),
+        label_names=np.array(["a", "b"]),
+    )
+    data = load_npz(path)
+    assert data.X_train.shape == (3, 2) and data.Y_test.shape == (1, 2)
+    assert list(data.label_names) == ["a", "b"]
+    (tmp_path / "bad.npz").write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match=r"bad\.npz: not a readable \.npz"):
+        load_npz(tmp_path / "bad.npz")
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        load_npz(tmp_path / "absent.npz")
+
+
+def test_load_dataset_dispatches_on_suffix(tmp_path):
+    with pytest.raises(ValueError, match=r"unknown data format '\.xlsx'"):
+        load_dataset(tmp_path / "d.xlsx")
+
+
+@pytest.mark.parametrize("name", ["emotions", "medical", "genbase"])
+def test_original_arff_matches_the_converted_npz(name):
+    converted = load_npz(shared_dataset(name))
+    original = SHARED_DATA / name / "original" / f"{name}-train.arff"
+    drop = ["protein"] if name == "genbase" else ()
+    data = load_dataset(original, drop=drop)
+    X = data.X.toarray() if sp.issparse(data.X) else data.X
+    np.testing.assert_allclose(X, converted.X_train)
+    np.testing.assert_array_equal(data.Y, converted.Y_train)
