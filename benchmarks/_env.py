@@ -1,35 +1,23 @@
-"""What every benchmark result records about where it came from."""
+"""Helpers shared by the benchmark drivers."""
 
-import os
-import platform
-from datetime import datetime, timezone
-from importlib import metadata
+from pathlib import Path
 
-PACKAGES = [
-    "skmultilabel-mlp",
-    "scikit-learn",
-    "scikeras",
-    "keras",
-    "tensorflow-cpu",
-    "tensorflow",
-    "jax",
-    "numpy",
-]
+from skmultilabel_mlp.benchmark import environment
+
+__all__ = ["atomic_write", "environment", "shared_data"]
 
 
-def environment():
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": platform.machine(),
-        "processor": platform.processor() or platform.uname().processor,
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "keras_backend": os.environ.get("KERAS_BACKEND", "tensorflow"),
-        "versions": versions,
-    }
+def atomic_write(path, text):
+    """Write via a temporary file and rename, so readers never see half a result."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
+def shared_data():
+    """../shared/data beside the checkout, or exit with the reason."""
+    path = Path(__file__).resolve().parents[2] / "shared" / "data"
+    if not path.is_dir():
+        raise SystemExit(f"shared datasets not found at {path}")
+    return path

@@ -17,7 +17,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _env import environment
+from _env import atomic_write, environment
 from sklearn.model_selection import RepeatedKFold, cross_val_score
 
 from skmultilabel_mlp import MultiLabelMLPClassifier
@@ -47,8 +47,8 @@ def main():
         "environment": environment(),
     }
     RESULTS.mkdir(exist_ok=True)
-    _write(RESULTS / "tutorial.json", json.dumps(record, indent=2) + "\n")
-    _write(RESULTS / "tutorial.md", _markdown(record))
+    atomic_write(RESULTS / "tutorial.json", json.dumps(record, indent=2) + "\n")
+    atomic_write(RESULTS / "tutorial.md", _markdown(record))
     print(_markdown(record))
 
 
@@ -67,13 +67,6 @@ def _markdown(r):
         f"Python {env['python']}, backend {env['keras_backend']}, "
         f"versions {env['versions']}.\n"
     )
-
-
-def _write(path, text):
-    # atomic: a reader never sees a half-written result
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
 
 
 if __name__ == "__main__":

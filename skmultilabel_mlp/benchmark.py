@@ -1,0 +1,330 @@
+"""Compare multi-label estimators on datasets: the baselines and a harness.
+
+:func:`default_baselines` builds the classic methods (binary relevance,
+classifier chains, an ensemble of chains, random forest, k-NN, scikit-learn's
+MLP) next to :class:`~skmultilabel_mlp.MultiLabelMLPClassifier`, each safe on
+folds where a label has no positive row. :func:`run_benchmark` fits and scores
+them and returns tidy records; it never prints (a progress bar aside) and never
+imports Keras itself.
+"""
+
+import os
+import platform
+import time
+from datetime import datetime, timezone
+from importlib import metadata
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, clone
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.multioutput import ClassifierChain, MultiOutputClassifier
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = [
+    "BenchmarkRecords",
+    "ChainEnsemble",
+    "ConstantSafeClassifier",
+    "default_baselines",
+    "environment",
+    "run_benchmark",
+]
+
+_VERSIONED = [
+    "skmultilabel-mlp",
+    "scikit-learn",
+    "scikeras",
+    "keras",
+    "tensorflow",
+    "tensorflow-cpu",
+    "jax",
+    "numpy",
+    "scipy",
+]
+
+
+def environment():
+    """Where a result came from: date, machine, Python, Keras backend, versions."""
+    versions = {}
+    for name in _VERSIONED:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": platform.machine(),
+        "processor": platform.processor() or platform.uname().processor,
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "keras_backend": os.environ.get("KERAS_BACKEND", "tensorflow"),
+        "versions": versions,
+    }
+
+
+class ConstantSafeClassifier(ClassifierMixin, BaseEstimator):
+    """A binary classifier that predicts the constant when a label has one class.
+
+    ``LogisticRegression`` (and so binary relevance and classifier chains built on
+    it) raises when a training fold has no positive row for a label, which
+    happens on medical, genbase and other real datasets. This wrapper fits the
+    estimator when both classes are present and otherwise predicts the only
+    class seen, with ``classes_ == [0, 1]`` either way.
+
+    Parameters
+    ----------
+    estimator : classifier, default=LogisticRegression(max_iter=1000)
+    """
+
+    def __init__(self, estimator=None):
+        self.estimator = estimator
+
+    def fit(self, X, y, **fit_params):
+        y = np.asarray(y).astype(int).ravel()
+        self.classes_ = np.array([0, 1])
+        seen = np.unique(y)
+        if seen.size == 2:
+            base = (
+                self.estimator
+                if self.estimator is not None
+                else LogisticRegression(max_iter=1000)
+            )
+            self.estimator_ = clone(base).fit(X, y, **fit_params)
+            self.constant_ = None
+        else:
+            self.estimator_ = None
+            self.constant_ = int(seen[0]) if seen.size else 0
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def predict_proba(self, X):
+        check_is_fitted(self)
+        if self.estimator_ is not None:
+            return self.estimator_.predict_proba(X)
+        proba = np.zeros((X.shape[0], 2))
+        proba[:, self.constant_] = 1.0
+        return proba
+
+    def predict(self, X):
+        return self.predict_proba(X).argmax(axis=1)
+
+
+class ChainEnsemble(MultiOutputMixin, ClassifierMixin, BaseEstimator):
+    """Ensemble of classifier chains with random label orders (ECC).
+
+    Each chain is a :class:`~sklearn.multioutput.ClassifierChain` with its own
+    random order; probabilities are averaged and thresholded at 0.5.
+
+    Parameters
+    ----------
+    base_estimator : classifier
+    n_chains : int, default=10
+    random_state : int or None, default=None
+    """
+
+    def __init__(self, base_estimator, n_chains=10, random_state=None):
+        self.base_estimator = base_estimator
+        self.n_chains = n_chains
+        self.random_state = random_state
+
+    def fit(self, X, Y):
+        rng = check_random_state(self.random_state)
+        self.chains_ = [
+            ClassifierChain(
+                self.base_estimator, order="random", random_state=rng.randint(2**31 - 1)
+            ).fit(X, Y)
+            for _ in range(self.n_chains)
+        ]
+        n_labels = np.asarray(Y).shape[1]
+        self.classes_ = [np.array([0, 1]) for _ in range(n_labels)]
+        return self
+
+    def predict_proba(self, X):
+        check_is_fitted(self)
+        return np.mean([chain.predict_proba(X) for chain in self.chains_], axis=0)
+
+    def predict(self, X):
+        return (self.predict_proba(X) >= 0.5).astype(int)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+def default_baselines(random_state=0, *, include_tuned=True):
+    """The classic multi-label methods and this package's MLP, by name.
+
+    Every estimator is a fresh, unfitted pipeline that standardises features
+    first and survives folds where a label has no positive row.
+
+    Parameters
+    ----------
+    random_state : int, default=0
+    include_tuned : bool, default=True
+        Add ``"multilabel_mlp_tuned"``: the MLP with per-label F1 thresholds
+        tuned on 3-fold out-of-fold probabilities of the training rows.
+
+    Returns
+    -------
+    baselines : dict of str -> estimator
+        ``binary_relevance`` (one logistic regression per label),
+        ``classifier_chain``, ``ensemble_of_chains`` (10 random orders),
+        ``random_forest`` (native multi-output), ``knn`` (k=10),
+        ``sklearn_mlp`` (``MLPClassifier((20,), batch_size=32, max_iter=100)``),
+        ``multilabel_mlp`` (defaults) and ``multilabel_mlp_tuned``.
+    """
+    from ._classifier import MultiLabelMLPClassifier
+    from .thresholds import TunedThresholdMultiLabelClassifier
+
+    safe_lr = ConstantSafeClassifier(LogisticRegression(max_iter=1000))
+
+    def scaled(est):
+        return make_pipeline(StandardScaler(), est)
+
+    baselines = {
+        "binary_relevance": scaled(MultiOutputClassifier(safe_lr)),
+        "classifier_chain": scaled(
+            ClassifierChain(safe_lr, order="random", random_state=random_state)
+        ),
+        "ensemble_of_chains": scaled(
+            ChainEnsemble(safe_lr, n_chains=10, random_state=random_state)
+        ),
+        "random_forest": RandomForestClassifier(
+            n_estimators=100, n_jobs=1, random_state=random_state
+        ),
+        "knn": scaled(KNeighborsClassifier(n_neighbors=10)),
+        "sklearn_mlp": scaled(
+            MLPClassifier((20,), batch_size=32, max_iter=100, random_state=random_state)
+        ),
+        "multilabel_mlp": scaled(MultiLabelMLPClassifier(random_state=random_state)),
+    }
+    if include_tuned:
+        baselines["multilabel_mlp_tuned"] = TunedThresholdMultiLabelClassifier(
+            scaled(MultiLabelMLPClassifier(random_state=random_state)),
+            cv=3,
+            random_state=random_state,
+        )
+    return baselines
+
+
+class BenchmarkRecords(list):
+    """The records of :func:`run_benchmark`, plus the ``environment`` they came from."""
+
+    def __init__(self, records=(), environment=None):
+        super().__init__(records)
+        self.environment = environment
+
+    def to_frame(self):
+        """The records as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(list(self))
+
+
+def _splits(data, cv, random_state):
+    X, Y = data["X"], np.asarray(data["Y"])
+    if cv == "predefined":
+        if "X_train" not in data:
+            raise ValueError(
+                "cv='predefined' needs a dataset with X_train/X_test (a split)"
+            )
+        yield "test", (data["X_train"], data["Y_train"], data["X_test"], data["Y_test"])
+        return
+    from .model_selection import MultilabelStratifiedKFold
+
+    splitter = (
+        MultilabelStratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
+        if isinstance(cv, int)
+        else cv
+    )
+    for i, (train, test) in enumerate(splitter.split(X, Y)):
+        yield (
+            f"fold {i}",
+            (_safe_indexing(X, train), Y[train], _safe_indexing(X, test), Y[test]),
+        )
+
+
+def _natural(panel, scores):
+    """Scorer outputs back in each metric's own orientation (losses positive)."""
+    return {
+        k: -v if getattr(panel.get(k), "sign", 1) == -1 else v
+        for k, v in scores.items()
+    }
+
+
+def run_benchmark(
+    estimators, datasets, cv=5, scoring=None, *, random_state=0, progress=None
+):
+    """Fit and score every estimator on every dataset split; return tidy records.
+
+    Parameters
+    ----------
+    estimators : dict of str -> estimator
+        E.g. :func:`default_baselines`. Each is cloned per split.
+    datasets : dict of str -> Bunch or dict
+        With ``X`` and ``Y`` (and ``X_train``, ``Y_train``, ``X_test``,
+        ``Y_test`` for ``cv="predefined"``), as the loaders of
+        :mod:`skmultilabel_mlp.datasets` return.
+    cv : int, cross-validation splitter or "predefined", default=5
+        An int gives shuffled multilabel-stratified K-fold; ``"predefined"`` uses
+        the dataset's own train/test split.
+    scoring : ScoringPanel or None, default=None
+        ``multilabel_scoring(per_label=False)`` when None.
+    random_state : int, default=0
+        Seed of the folds.
+    progress : bool or None, default=None
+        Show a tqdm progress bar; None shows it only on a terminal.
+
+    Returns
+    -------
+    records : BenchmarkRecords
+        A list of dicts ``{"estimator", "dataset", "split", "metric", "value",
+        "fit_seconds", "predict_seconds"}`` (values in the metric's own
+        orientation: losses are positive, lower is better) whose
+        ``environment`` attribute records versions, backend and machine.
+    """
+    from tqdm.auto import tqdm
+
+    from ._scorers import multilabel_scoring
+
+    panel = multilabel_scoring(per_label=False) if scoring is None else scoring
+    tasks = [(d, e) for d in datasets for e in estimators]
+    records = BenchmarkRecords(environment=environment())
+    bar = tqdm(
+        total=len(tasks),
+        disable=None if progress is None else not progress,
+        unit="fit-set",
+    )
+    for dataset_name, est_name in tasks:
+        bar.set_description(f"{est_name} on {dataset_name}")
+        for split, (X_tr, Y_tr, X_te, Y_te) in _splits(
+            datasets[dataset_name], cv, random_state
+        ):
+            est = clone(estimators[est_name])
+            start = time.perf_counter()
+            est.fit(X_tr, Y_tr)
+            fit_seconds = time.perf_counter() - start
+            start = time.perf_counter()
+            scores = _natural(panel, panel(est, X_te, Y_te))
+            predict_seconds = time.perf_counter() - start
+            for metric, value in scores.items():
+                records.append(
+                    {
+                        "estimator": est_name,
+                        "dataset": dataset_name,
+                        "split": split,
+                        "metric": metric,
+                        "value": float(value),
+                        "fit_seconds": fit_seconds,
+                        "predict_seconds": predict_seconds,
+                    }
+                )
+        bar.update()
+    bar.close()
+    return records
