@@ -136,7 +136,7 @@ default=None
     scorers. Pass a one-column 2-D ``y`` to keep the multi-label shapes.
 
     Training feeds Keras one ``tf.data`` pipeline for all epochs (reshuffled
-    every epoch) and runs 32 optimiser steps per compiled call, which is several
+    every epoch) and runs a whole epoch per compiled call, which is several
     times faster than a default Keras or scikeras fit with the same semantics.
 
     Examples
@@ -280,8 +280,12 @@ default=None
             masked=bool(np.isnan(Y).any()),
             **self._network_params(),
         )
+        return self._set_fitted(targets, model, history, pos_weight)
+
+    def _set_fitted(self, targets, model, history, pos_weight):
+        """Record what training learned (shared with the fold-stacked engine)."""
         self.label_names_ = targets.label_names
-        self.n_labels_ = Y.shape[1]
+        self.n_labels_ = targets.Y.shape[1]
         self.classes_ = (
             [np.array([0, 1]) for _ in range(self.n_labels_)]
             if targets.binary_classes is None

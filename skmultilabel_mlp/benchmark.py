@@ -259,7 +259,14 @@ def _natural(panel, scores):
 
 
 def run_benchmark(
-    estimators, datasets, cv=5, scoring=None, *, random_state=0, progress=None
+    estimators,
+    datasets,
+    cv=5,
+    scoring=None,
+    *,
+    random_state=0,
+    progress=None,
+    return_estimators=False,
 ):
     """Fit and score every estimator on every dataset split; return tidy records.
 
@@ -280,6 +287,9 @@ def run_benchmark(
         Seed of the folds.
     progress : bool or None, default=None
         Show a tqdm progress bar; None shows it only on a terminal.
+    return_estimators : bool, default=False
+        Keep the fitted estimators in ``records.estimators``, a dict keyed by
+        ``(dataset, estimator, split)``.
 
     Returns
     -------
@@ -296,6 +306,8 @@ def run_benchmark(
     panel = multilabel_scoring(per_label=False) if scoring is None else scoring
     tasks = [(d, e) for d in datasets for e in estimators]
     records = BenchmarkRecords(environment=environment())
+    if return_estimators:
+        records.estimators = {}
     bar = tqdm(
         total=len(tasks),
         disable=None if progress is None else not progress,
@@ -313,6 +325,8 @@ def run_benchmark(
             start = time.perf_counter()
             scores = _natural(panel, panel(est, X_te, Y_te))
             predict_seconds = time.perf_counter() - start
+            if return_estimators:
+                records.estimators[(dataset_name, est_name, split)] = est
             for metric, value in scores.items():
                 records.append(
                     {

@@ -1,6 +1,9 @@
-"""Multilabel-stratified splitters (from ``iterative-stratification``) that warn.
+"""Cross-validation for multi-label data: stratified splitters, fold-stacked CV.
 
-scikit-learn's ``StratifiedKFold`` raises on multi-label targets and
+``cross_validate`` and ``cross_val_score`` have scikit-learn's signatures and
+results; for this package's classifier they train all folds as one computation.
+
+The splitters: scikit-learn's ``StratifiedKFold`` raises on multi-label targets and
 ``check_cv(3, Y, classifier=True)`` gives an unshuffled ``KFold``. These
 splitters are the iterative stratification of Sechidis et al. (2011), as
 implemented by the maintained ``iterative-stratification`` package, with two
@@ -15,6 +18,7 @@ import warnings
 import numpy as np
 from iterstrat import ml_stratifiers as _iterstrat
 
+from ._fold_parallel import cross_val_score, cross_validate
 from ._validation import encode_targets
 
 __all__ = [
@@ -22,6 +26,8 @@ __all__ = [
     "MultilabelStratifiedShuffleSplit",
     "RepeatedMultilabelStratifiedKFold",
     "check_positive_rows",
+    "cross_val_score",
+    "cross_validate",
     "stratified_holdout",
 ]
 

@@ -1,0 +1,157 @@
+"""The fold-stacked cross_validate: sklearn's contract, solo-fit quality, memory."""
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from sklearn import model_selection as skms
+from sklearn.model_selection import KFold
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skmultilabel_mlp import MultiLabelMLPClassifier
+from skmultilabel_mlp.metrics import multilabel_scoring
+from skmultilabel_mlp.model_selection import cross_val_score, cross_validate
+
+CV = KFold(n_splits=3, shuffle=True, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def stacked_and_solo(tutorial_like_data):
+    X, Y = tutorial_like_data
+    est = make_pipeline(
+        StandardScaler(), MultiLabelMLPClassifier(epochs=100, random_state=0)
+    )
+    stacked = cross_validate(
+        est,
+        X,
+        Y,
+        cv=CV,
+        return_estimator=True,
+        return_indices=True,
+        return_train_score=True,
+    )
+    solo = skms.cross_validate(est, X, Y, cv=CV, return_train_score=True)
+    return stacked, solo
+
+
+def test_result_has_sklearns_keys_and_shapes(stacked_and_solo):
+    stacked, solo = stacked_and_solo
+    assert set(solo) <= set(stacked)
+    for key in solo:
+        assert stacked[key].shape == solo[key].shape == (3,)
+    assert len(stacked["estimator"]) == 3
+    assert len(stacked["indices"]["test"]) == 3
+
+
+def test_stacked_fold_models_match_solo_fits_in_accuracy(
+    stacked_and_solo, tutorial_like_data
+):
+    _, Y = tutorial_like_data
+    stacked, solo = stacked_and_solo
+    assert abs(stacked["test_score"].mean() - solo["test_score"].mean()) < 0.05
+    # learnt, well above always predicting the most frequent label set
+    _, counts = np.unique(Y, axis=0, return_counts=True)
+    assert stacked["test_score"].mean() > counts.max() / len(Y) + 0.2
+
+
+def test_each_fold_has_its_own_preprocessing_and_history(
+    stacked_and_solo, tutorial_like_data
+):
+    X, _ = tutorial_like_data
+    stacked, _ = stacked_and_solo
+    for est, train in zip(stacked["estimator"], stacked["indices"]["train"]):
+        np.testing.assert_allclose(est[0].mean_, X[train].mean(axis=0))
+        assert len(est[-1].history_["loss"]) == 100
+        assert est[-1].history_["loss"][-1] < est[-1].history_["loss"][0]
+    weights = [est[-1].model_.get_weights()[0] for est in stacked["estimator"]]
+    assert not np.allclose(weights[0], weights[1])
+
+
+def test_fold_estimators_predict_and_score_like_fitted_classifiers(
+    stacked_and_solo, tutorial_like_data
+):
+    X, Y = tutorial_like_data
+    stacked, _ = stacked_and_solo
+    est, test = stacked["estimator"][0], stacked["indices"]["test"][0]
+    assert est.score(X[test], Y[test]) == pytest.approx(stacked["test_score"][0])
+    assert est.predict_proba(X[:1]).shape == (1, 3)
+
+
+def test_same_random_state_gives_identical_stacked_results(multilabel_data):
+    X, Y = multilabel_data
+    est = MultiLabelMLPClassifier(epochs=5, random_state=0)
+    a = cross_validate(est, X, Y, cv=CV, return_estimator=True)
+    b = cross_validate(est, X, Y, cv=CV, return_estimator=True)
+    np.testing.assert_array_equal(
+        a["estimator"][1].predict_proba(X), b["estimator"][1].predict_proba(X)
+    )
+
+
+def test_package_scorer_names_and_the_panel_work(multilabel_data):
+    X, Y = multilabel_data
+    est = MultiLabelMLPClassifier(epochs=5, random_state=0)
+    res = cross_validate(est, X, Y, cv=CV, scoring=["hamming_loss", "f1_label:2"])
+    assert np.all(res["test_hamming_loss"] <= 0) and res["test_f1_label:2"].shape == (
+        3,
+    )
+    res = cross_validate(est, X, Y, cv=CV, scoring=multilabel_scoring())
+    assert "test_lrap" in res and "test_f1_label:3" in res
+    assert cross_val_score(est, X, Y, cv=CV, scoring="f1_micro").shape == (3,)
+
+
+@pytest.mark.parametrize(
+    "est",
+    [
+        KNeighborsClassifier(),
+        MultiLabelMLPClassifier(epochs=3, optimizer="sgd", random_state=0),
+    ],
+    ids=["other-estimator", "sgd-optimizer"],
+)
+def test_unsupported_cases_fall_back_to_sklearn(multilabel_data, est):
+    X, Y = multilabel_data
+    ours = cross_validate(est, X, Y, cv=CV)["test_score"]
+    theirs = skms.cross_validate(est, X, Y, cv=CV)["test_score"]
+    np.testing.assert_allclose(ours, theirs)
+
+
+def test_class_weight_and_missing_labels_on_the_stacked_path(multilabel_data):
+    X, Y = multilabel_data
+    Ynan = Y.astype(float)
+    Ynan[::7, 1] = np.nan
+    est = MultiLabelMLPClassifier(epochs=3, class_weight="balanced", random_state=0)
+    res = cross_validate(est, X, Ynan, cv=CV, return_estimator=True)
+    pos = [e.pos_weight_ for e in res["estimator"]]
+    assert pos[0].shape == (4,) and not np.allclose(pos[0], pos[1])
+
+
+_PEAK = """
+import os, resource
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import numpy as np
+from sklearn.model_selection import KFold
+from skmultilabel_mlp import MultiLabelMLPClassifier
+from skmultilabel_mlp.model_selection import cross_validate
+rng = np.random.RandomState(0)
+X = rng.normal(size=(4000, 50)); Y = (rng.rand(4000, 5) < 0.3).astype(int)
+cross_validate(MultiLabelMLPClassifier(epochs=EPOCHS, random_state=0), X, Y, cv=KFold(5))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.mark.slow
+def test_memory_does_not_grow_with_epochs():
+    """Peak RSS with 40 epochs stays within 40 MB of 2 epochs (rows x folds x epochs
+    of indices alone would be 4000 x 5 x 40 x 8 B = 6.4 MB; batches are gathered
+    inside the compiled loop instead)."""
+    peaks = []
+    for epochs in (2, 40):
+        code = textwrap.dedent(_PEAK).replace("EPOCHS", str(epochs))
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        peaks.append(int(out.stdout.strip().splitlines()[-1]))  # kB
+    assert peaks[1] - peaks[0] < 40_000
