@@ -1,5 +1,6 @@
 """MultiLabelMLPClassifier: the scikit-learn face of the Keras multi-label MLP."""
 
+import itertools
 import warnings
 from numbers import Integral, Real
 
@@ -95,6 +96,10 @@ default=None
         Minimum validation-loss improvement that resets the patience.
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks run during ``fit``.
+    max_memory_mb : float > 0, default=4096
+        ``fit`` warns, with its estimate, before training when the data and the
+        network would need more memory than this (dense inputs are copied to
+        float32 once and handed to the input pipeline; sparse ones stay sparse).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and the validation split.
         An int gives identical predictions on every refit (CPU).
@@ -173,6 +178,7 @@ default=None
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "callbacks": [None, list],
+        "max_memory_mb": [Interval(Real, 0, None, closed="neither")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -197,6 +203,7 @@ default=None
         n_iter_no_change=10,
         tol=1e-4,
         callbacks=None,
+        max_memory_mb=4096,
         random_state=None,
         verbose=0,
     ):
@@ -217,6 +224,7 @@ default=None
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.callbacks = callbacks
+        self.max_memory_mb = max_memory_mb
         self.random_state = random_state
         self.verbose = verbose
 
@@ -261,6 +269,7 @@ default=None
                 "row per sample."
             )
         self._check_known_labels(Y, targets.label_names)
+        self._warn_memory(X, Y)
         sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
         pos_weight = resolve_pos_weight(
             self.class_weight, Y, targets.label_names, targets.binary_classes
@@ -277,7 +286,7 @@ default=None
             if validation is None
             else (_take(X, validation), Y[validation]),
             pos_weight=pos_weight,
-            masked=bool(np.isnan(Y).any()),
+            masked=_has_missing(Y),
             **self._network_params(),
         )
         return self._set_fitted(targets, model, history, pos_weight)
@@ -296,6 +305,32 @@ default=None
         self.history_ = history
         return self
 
+    def _warn_memory(self, X, Y):
+        """Warn with an estimate when fitting would exceed ``max_memory_mb``."""
+
+        def data_bytes(A):
+            # dense: our float32 copy plus the input pipeline's; sparse: CSR arrays
+            return A.nnz * 12 * 2 if sp.issparse(A) else A.shape[0] * A.shape[1] * 4 * 2
+
+        widths = [X.shape[1], *_as_sizes(self.hidden_layer_sizes).tolist(), Y.shape[1]]
+        n_weights = sum(a * b + b for a, b in itertools.pairwise(widths))
+        parts = {
+            "X": data_bytes(X),
+            "y": data_bytes(Y),
+            "network": n_weights * 4 * 4,  # weights, gradients, two Adam moments
+            "batches": self.batch_size * sum(widths) * 4 * 4,
+        }
+        total_mb = sum(parts.values()) / 2**20
+        if total_mb > self.max_memory_mb:
+            detail = ", ".join(f"{k} {v / 2**20:.0f} MB" for k, v in parts.items())
+            warnings.warn(
+                f"fit needs about {total_mb:.0f} MB ({detail}), more than "
+                f"max_memory_mb={self.max_memory_mb}; consider sparse X or y, fewer "
+                "hidden units, or raise max_memory_mb.",
+                ResourceWarning,
+                stacklevel=4,
+            )
+
     def _validate_features(self, X, *, reset):
         X = validate_data(
             self,
@@ -308,6 +343,8 @@ default=None
 
     @staticmethod
     def _check_known_labels(Y, names):
+        if sp.issparse(Y):
+            return  # sparse targets have no unknown entries
         never_known = np.isnan(Y).all(axis=0)
         if never_known.any():
             raise ValueError(
@@ -474,6 +511,10 @@ def _as_sizes(hidden_layer_sizes):
             f"hidden_layer_sizes must be positive integers, got {hidden_layer_sizes!r}."
         )
     return sizes
+
+
+def _has_missing(Y):
+    return False if sp.issparse(Y) else bool(np.isnan(Y).any())
 
 
 def _take(X, rows):

@@ -180,7 +180,7 @@ def _stacked_cross_validate(
 ):
     from . import _model, _stacked
 
-    Y = targets.Y
+    Y = targets.Y.toarray() if sp.issparse(targets.Y) else targets.Y
     y_int = np.nan_to_num(Y, nan=0.0).astype(int)
     cv = skms.check_cv(cv, y_int, classifier=True)
     splits = list(cv.split(X, y_int, groups))

@@ -224,14 +224,14 @@ class _MultiLabelKerasClassifier(KerasClassifier):
         else:  # pragma: no cover - plain arrays when TensorFlow is absent
             fit_args.update(
                 x=_dense(X),
-                y=y,
+                y=_dense(y),
                 sample_weight=sample_weight,
                 batch_size=self.batch_size,
                 shuffle=True,
             )
             if validation_data is not None:
                 Xv, yv = validation_data
-                fit_args["validation_data"] = (_dense(Xv), yv)
+                fit_args["validation_data"] = (_dense(Xv), _dense(yv))
         hist = self.model_.fit(**fit_args)
         self.history_ = {
             key: [float(v) for v in val] for key, val in hist.history.items()
@@ -285,12 +285,12 @@ def make_dataset(
     if y is None:
         ds = idx.map(gather_x)
     else:
-        y_t = tf.constant(np.asarray(y, dtype=np.float32))
+        gather_y = _row_gatherer(y)  # sparse targets are densified per batch too
         if sample_weight is None:
-            ds = idx.map(lambda i: (gather_x(i), tf.gather(y_t, i)))
+            ds = idx.map(lambda i: (gather_x(i), gather_y(i)))
         else:
             w_t = tf.constant(np.asarray(sample_weight, dtype=np.float32))
-            ds = idx.map(lambda i: (gather_x(i), tf.gather(y_t, i), tf.gather(w_t, i)))
+            ds = idx.map(lambda i: (gather_x(i), gather_y(i), tf.gather(w_t, i)))
     return ds.prefetch(tf.data.AUTOTUNE)
 
 

@@ -25,7 +25,7 @@ __all__ = [
 class EncodedTargets:
     """A checked target: float32 ``Y`` of shape (n_samples, n_labels), NaN = unknown."""
 
-    Y: np.ndarray
+    Y: np.ndarray  # or a scipy CSR matrix when y was sparse (no NaN then)
     label_names: np.ndarray
     binary_classes: np.ndarray | None  # the two classes of a 1-D y, else None
 
@@ -143,6 +143,9 @@ def _check_values(Y, name, missing_label, allow_missing):
 def encode_targets(y, *, missing_label=None, allow_missing=True):
     """Check ``y`` and convert it to a float32 indicator matrix.
 
+    A sparse ``y`` stays sparse (CSR float32); everything else becomes a dense
+    float32 array with NaN for unknown entries.
+
     Parameters
     ----------
     y : array-like, sparse matrix, DataFrame or sequence of label sets
@@ -161,6 +164,8 @@ def encode_targets(y, *, missing_label=None, allow_missing=True):
             "requires y to be passed, but the target y is None: this estimator is "
             "supervised."
         )
+    if sp.issparse(y) and min(y.shape) > 0:
+        return _encode_sparse(y)
     if _is_label_set_sequence(y):
         Y, names = _binarize_label_sets(y)
         return EncodedTargets(Y, names, binary_classes=None)
@@ -178,6 +183,21 @@ def encode_targets(y, *, missing_label=None, allow_missing=True):
     if names is None:
         names = np.arange(Y.shape[1], dtype=object)
     return EncodedTargets(Y.astype(np.float32), names, binary_classes=classes)
+
+
+def _encode_sparse(y):
+    """Keep a sparse y sparse (CSR float32): many labels stay cheap."""
+    Y = sp.csr_matrix(y, dtype=np.float32)
+    Y.sum_duplicates()
+    bad = (Y.data != 0) & (Y.data != 1)
+    if bad.any():
+        raise ValueError(
+            "y must contain only 0 and 1 (NaN for an unknown label), got values "
+            f"{np.unique(Y.data[bad])[:5].tolist()}."
+        )
+    Y.eliminate_zeros()
+    names = np.arange(Y.shape[1], dtype=object)
+    return EncodedTargets(Y, names, binary_classes=None)
 
 
 def _is_1d(y):

@@ -4,6 +4,7 @@ import warnings
 from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sp
 
 __all__ = ["resolve_pos_weight"]
 
@@ -31,8 +32,12 @@ def resolve_pos_weight(class_weight, Y, names, binary_classes=None):
         neg, pos = (cw.get(c, 1.0) for c in binary_classes.tolist())
         cw = [pos / neg]
     if isinstance(cw, str):  # "balanced"
-        pos = np.nansum(Y == 1, axis=0).astype(float)
-        neg = np.nansum(Y == 0, axis=0).astype(float)
+        if sp.issparse(Y):
+            pos = np.asarray(Y.sum(axis=0), dtype=float).ravel()
+            neg = Y.shape[0] - pos
+        else:
+            pos = np.nansum(Y == 1, axis=0).astype(float)
+            neg = np.nansum(Y == 0, axis=0).astype(float)
         no_pos = pos == 0
         if no_pos.any():
             warnings.warn(

@@ -43,10 +43,11 @@ def _build_parser():
 
 
 def _demo(args, out):
-    from sklearn.model_selection import RepeatedKFold, cross_validate
+    from sklearn.model_selection import RepeatedKFold
 
     from . import MultiLabelMLPClassifier
     from .datasets import make_tutorial_problem
+    from .model_selection import cross_validate
 
     data = make_tutorial_problem()
     clf = MultiLabelMLPClassifier(epochs=args.epochs)

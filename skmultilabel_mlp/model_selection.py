@@ -34,7 +34,8 @@ __all__ = [
 
 def _indicator(y):
     targets = encode_targets(y)
-    return np.nan_to_num(targets.Y, nan=0.0).astype(int), targets.label_names
+    Y = targets.Y.toarray() if hasattr(targets.Y, "toarray") else targets.Y
+    return np.nan_to_num(Y, nan=0.0).astype(int), targets.label_names
 
 
 def check_positive_rows(Y, train, label_names=None, where="training fold"):
@@ -137,6 +138,7 @@ def stratified_holdout(Y, fraction, random_state=None):
     splitter = _iterstrat.MultilabelStratifiedShuffleSplit(
         n_splits=1, test_size=n_val, random_state=random_state
     )
-    Y01 = np.nan_to_num(Y, nan=0.0).astype(int)
+    Y01 = Y.toarray() if hasattr(Y, "toarray") else np.nan_to_num(Y, nan=0.0)
+    Y01 = Y01.astype(int)
     train, val = next(splitter.split(Y01, Y01))
     return np.sort(train), np.sort(val)

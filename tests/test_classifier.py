@@ -248,3 +248,20 @@ def test_failed_refit_leaves_the_previous_model_untouched(multilabel_data):
         clf.set_params(callbacks=[Boom()], hidden_layer_sizes=(7,)).fit(X[:, :6], Y)
     assert clf.model_ is model and clf.n_features_in_ == 8
     np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+def test_sparse_y_with_many_labels_stays_sparse_and_trains():
+    X = sp.random(200, 300, density=0.02, format="csr", random_state=0)
+    Y = sp.random(200, 1200, density=0.01, format="csr", random_state=1)
+    Y.data[:] = 1
+    clf = MultiLabelMLPClassifier((8,), epochs=2, random_state=0).fit(X, Y)
+    assert clf.n_labels_ == 1200
+    assert clf.predict_proba(X[:3]).shape == (3, 1200)
+    dense = MultiLabelMLPClassifier((8,), epochs=2, random_state=0).fit(X, Y.toarray())
+    np.testing.assert_allclose(clf.predict_proba(X), dense.predict_proba(X), atol=1e-5)
+
+
+def test_memory_estimate_warns_above_the_limit(multilabel_data):
+    X, Y = multilabel_data
+    with pytest.warns(ResourceWarning, match=r"fit needs about .* MB .* max_memory_mb=0\.001"):
+        MultiLabelMLPClassifier(epochs=1, max_memory_mb=0.001).fit(X, Y)

@@ -1,0 +1,258 @@
+"""Speed and memory of the Keras path, each case in its own process.
+
+Cases (run all, or name some):
+
+- ``fit``: tutorial workload, one fit (900 rows, 100 epochs, batch 32), this
+  package vs a default scikeras KerasClassifier of the same network; median of 3.
+- ``cv``: tutorial workload, RepeatedKFold(10, 3): the package's fold-stacked
+  cross_validate vs scikit-learn's cross_validate with
+  MLPClassifier((20,), batch_size=32, max_iter=100) and with this package's
+  classifier fitted fold by fold.
+- ``large``: 100,000 x 500 dense rows, 512 hidden units, 1,000 labels at 1%
+  density, batch 256, 2 epochs: seconds per epoch and peak memory, next to the
+  arithmetic floor (6 FLOP per weight per row per epoch at the GEMM rate
+  measured in the same process on the same shapes).
+- ``sparse``: 50,000 x 50,000 CSR at 0.1% density, 2,000 labels, 256 hidden,
+  batch 256, 1 epoch: peak memory vs the dense size of X.
+
+Every case runs with the TensorFlow backend and again with ``KERAS_BACKEND=jax``
+when JAX is installed. Results: ``results/speed.json`` and ``results/speed.md``.
+
+    python benchmarks/speed.py [fit cv large sparse]
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+RESULTS = Path(__file__).parent / "results"
+CASES = ("fit", "cv", "large", "sparse")
+
+
+def _peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def case_fit():
+    import keras
+    import numpy as np
+    from scikeras.wrappers import KerasClassifier
+
+    from skmultilabel_mlp import MultiLabelMLPClassifier
+    from skmultilabel_mlp.datasets import make_tutorial_problem
+
+    X, Y = make_tutorial_problem(return_X_y=True)
+    Xtr, Ytr, Xte, Yte = X[:900], Y[:900], X[900:], Y[900:]
+
+    def build():
+        model = keras.Sequential(
+            [
+                keras.Input((10,)),
+                keras.layers.Dense(
+                    20, activation="relu", kernel_initializer="he_uniform"
+                ),
+                keras.layers.Dense(3, activation="sigmoid"),
+            ]
+        )
+        model.compile(loss="binary_crossentropy", optimizer="adam")
+        return model
+
+    def timed(make):
+        times, accs = [], []
+        for seed in range(3):
+            est = make(seed)
+            start = time.perf_counter()
+            est.fit(Xtr, Ytr)
+            times.append(time.perf_counter() - start)
+            pred = np.asarray(est.predict_proba(Xte)).reshape(len(Xte), -1) >= 0.5
+            accs.append(float(np.mean((pred == Yte).all(axis=1))))
+        return float(np.median(times)), float(np.mean(accs))
+
+    ours = timed(lambda s: MultiLabelMLPClassifier(random_state=s))
+    if keras.config.backend() != "tensorflow":
+        return {"ours_seconds": ours[0], "ours_accuracy": ours[1]}
+    theirs = timed(
+        lambda s: KerasClassifier(
+            build, epochs=100, batch_size=32, verbose=0, random_state=s
+        )
+    )
+    return {
+        "ours_seconds": ours[0],
+        "ours_accuracy": ours[1],
+        "scikeras_seconds": theirs[0],
+        "scikeras_accuracy": theirs[1],
+        "ratio": ours[0] / theirs[0],
+    }
+
+
+def case_cv():
+    import numpy as np
+    from sklearn import model_selection as skms
+    from sklearn.neural_network import MLPClassifier
+
+    from skmultilabel_mlp import MultiLabelMLPClassifier
+    from skmultilabel_mlp.datasets import make_tutorial_problem
+    from skmultilabel_mlp.model_selection import cross_validate
+
+    X, Y = make_tutorial_problem(return_X_y=True)
+    cv = skms.RepeatedKFold(n_splits=10, n_repeats=3, random_state=1)
+    out = {}
+    for name, run in {
+        "stacked": lambda: cross_validate(
+            MultiLabelMLPClassifier(random_state=0), X, Y, cv=cv
+        ),
+        "ours_sequential": lambda: skms.cross_validate(
+            MultiLabelMLPClassifier(random_state=0), X, Y, cv=cv
+        ),
+        "sklearn_mlp": lambda: skms.cross_validate(
+            MLPClassifier((20,), batch_size=32, max_iter=100, random_state=0),
+            X,
+            Y,
+            cv=cv,
+        ),
+    }.items():
+        start = time.perf_counter()
+        res = run()
+        out[f"{name}_seconds"] = time.perf_counter() - start
+        out[f"{name}_accuracy"] = float(np.mean(res["test_score"]))
+    out["ratio_vs_sklearn_mlp"] = out["stacked_seconds"] / out["sklearn_mlp_seconds"]
+    return out
+
+
+def _gemm_rate(shapes, repeats=20):
+    """FLOP/s of Keras matmuls on the training shapes (same backend, same process)."""
+    import keras
+    import numpy as np
+
+    rate, rng = [], np.random.default_rng(0)
+    for m, k, n in shapes:
+        a = keras.ops.convert_to_tensor(rng.random((m, k), dtype=np.float32))
+        b = keras.ops.convert_to_tensor(rng.random((k, n), dtype=np.float32))
+        np.asarray(keras.ops.matmul(a, b))  # warm up
+        start = time.perf_counter()
+        for _ in range(repeats):
+            c = keras.ops.matmul(a, b)
+        np.asarray(c)
+        rate.append(2 * m * k * n * repeats / (time.perf_counter() - start))
+    return float(np.mean(rate))
+
+
+def case_large():
+    import numpy as np
+
+    from skmultilabel_mlp import MultiLabelMLPClassifier
+
+    n, d, h, L, batch, epochs = 100_000, 500, 512, 1000, 256, 2
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n, d), dtype=np.float32)
+    Y = (rng.random((n, L), dtype=np.float32) < 0.01).astype(np.float32)
+    rate = _gemm_rate([(batch, d, h), (batch, h, L)])
+    clf = MultiLabelMLPClassifier((h,), batch_size=batch, epochs=epochs, random_state=0)
+    start = time.perf_counter()
+    clf.fit(X, Y)
+    seconds = (time.perf_counter() - start) / epochs
+    floor = 6 * n * (d * h + h * L) / rate
+    return {
+        "seconds_per_epoch": seconds,
+        "gemm_gflops": rate / 1e9,
+        "floor_seconds_per_epoch": floor,
+        "ratio_to_floor": seconds / floor,
+        "peak_rss_mb": _peak_mb(),
+        "note": "includes the first epoch's tracing",
+    }
+
+
+def case_sparse():
+    import numpy as np
+    import scipy.sparse as sp
+
+    from skmultilabel_mlp import MultiLabelMLPClassifier
+
+    n, d, L = 50_000, 50_000, 2000
+    X = sp.random(n, d, density=0.001, format="csr", dtype=np.float32, random_state=0)
+    Y = sp.random(n, L, density=0.005, format="csr", random_state=1)
+    Y.data[:] = 1
+    clf = MultiLabelMLPClassifier((256,), batch_size=256, epochs=1, random_state=0)
+    start = time.perf_counter()
+    clf.fit(X, Y)
+    return {
+        "seconds_per_epoch": time.perf_counter() - start,
+        "peak_rss_mb": _peak_mb(),
+        "dense_X_mb": n * d * 4 / 2**20,
+        "nnz": int(X.nnz),
+    }
+
+
+def _run_case(case, backend):
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+    proc = subprocess.run(
+        [sys.executable, __file__, "--case", case],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv):
+    if argv[:1] == ["--case"]:
+        print(json.dumps(globals()[f"case_{argv[1]}"]()))
+        return
+    from _env import atomic_write, environment
+
+    cases = [c for c in argv if c in CASES] or list(CASES)
+    backends = ["tensorflow"]
+    try:
+        import jax  # noqa: F401
+
+        backends.append("jax")
+    except ImportError:
+        pass
+    path = RESULTS / "speed.json"
+    results = json.loads(path.read_text())["results"] if path.exists() else {}
+    for case in cases:
+        for backend in backends:
+            results[f"{case}/{backend}"] = _run_case(case, backend)
+            print(case, backend, results[f"{case}/{backend}"], flush=True)
+    out = {
+        "protocol": __doc__.strip().splitlines()[0],
+        "results": results,
+        "environment": environment(),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    atomic_write(path, json.dumps(out, indent=2) + "\n")
+    atomic_write(RESULTS / "speed.md", _markdown(out))
+
+
+def _fmt(v):
+    return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+
+def _markdown(out):
+    lines = [
+        "# Speed and memory\n",
+        "Generated by `benchmarks/speed.py`; each case "
+        "ran in a fresh process. Ratios are taken within one run.\n",
+    ]
+    for key, res in sorted(out["results"].items()):
+        lines.append(f"## {key}\n")
+        lines.extend(f"- {k}: {_fmt(v)}" for k, v in res.items())
+        lines.append("")
+    env = out["environment"]
+    lines.append(
+        f"Measured {env['date']} on {env['cpu_count']} CPUs ({env['processor']}), "
+        f"versions {env['versions']}.\n"
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
