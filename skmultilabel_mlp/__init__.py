@@ -5,6 +5,7 @@ is loaded the first time a classifier is fitted or unpickled.
 """
 
 from ._classifier import MultiLabelMLPClassifier
+from ._persistence import load, save
 from ._version import __version__
 
-__all__ = ["MultiLabelMLPClassifier", "__version__"]
+__all__ = ["MultiLabelMLPClassifier", "__version__", "load", "save"]

@@ -247,6 +247,10 @@ def check_indicator(y, name="y_true", *, allow_missing=False, dtype=np.int64):
     Y, _, one_d = _as_float_matrix(y, name)
     if one_d:
         Y = Y.reshape(-1, 1)
+    if 0 in Y.shape:
+        raise ValueError(
+            f"{name} is empty (shape {Y.shape}); at least one row and one label are needed."
+        )
     Y = _check_values(Y, name, None, allow_missing)
     if np.isnan(Y).any():
         return Y

@@ -255,6 +255,8 @@ def load_arff(path, *, xml=None, n_labels=None, label_location="end", drop=()):
             raw = arff.load(
                 fh, encode_nominal=False, return_type=arff.COO if sparse else arff.DENSE
             )
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not a UTF-8 text ARFF file ({exc})") from None
     except arff.ArffException as exc:
         where = (
             f", line {exc.line}" if getattr(exc, "line", -1) and exc.line > 0 else ""

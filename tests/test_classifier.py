@@ -263,5 +263,7 @@ def test_sparse_y_with_many_labels_stays_sparse_and_trains():
 
 def test_memory_estimate_warns_above_the_limit(multilabel_data):
     X, Y = multilabel_data
-    with pytest.warns(ResourceWarning, match=r"fit needs about .* MB .* max_memory_mb=0\.001"):
+    with pytest.warns(
+        ResourceWarning, match=r"fit needs about .* MB .* max_memory_mb=0\.001"
+    ):
         MultiLabelMLPClassifier(epochs=1, max_memory_mb=0.001).fit(X, Y)

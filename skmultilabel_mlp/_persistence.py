@@ -1,0 +1,277 @@
+"""save / load without pickle: Keras' native format plus a JSON manifest.
+
+A saved classifier is one zip file holding ``manifest.json`` (parameters,
+label and feature names, thresholds, class weights, history, package versions
+and the SHA-256 of the network file) and ``model.keras`` (Keras' own format).
+Loading never unpickles anything, opens the network with Keras' ``safe_mode``
+(no arbitrary code such as ``Lambda`` layers), checks the hash, and checks every
+layer against the architecture the manifest describes, so a file whose manifest
+or layers were edited is refused. The checksums catch corruption and edits;
+someone who deliberately rewrites the file and its checksums can only be stopped
+by a signature, which ``key=`` adds (HMAC-SHA256 over both parts). Either way
+loading cannot run code from the file.
+"""
+
+import hashlib
+import hmac
+import json
+import os
+import tempfile
+import warnings
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["load", "save"]
+
+FORMAT = "skmultilabel-mlp/1"
+_FITTED = ("n_features_in_", "n_labels_")
+
+
+def _jsonable(value):
+    if isinstance(value, np.ndarray):
+        return [_jsonable(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(
+        f"cannot save {type(value).__name__} {value!r} in the JSON manifest; label "
+        "names and parameters must be strings or numbers."
+    )
+
+
+def _versions():
+    out = {}
+    for name in ("skmultilabel-mlp", "keras", "scikit-learn"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def _checksum(manifest_bytes, model_bytes):
+    return hashlib.sha256(manifest_bytes + b"\0" + model_bytes).hexdigest()
+
+
+def _signature(key, manifest_bytes, model_bytes):
+    key = key.encode() if isinstance(key, str) else key
+    return hmac.new(
+        key, manifest_bytes + b"\0" + model_bytes, hashlib.sha256
+    ).hexdigest()
+
+
+def save(estimator, path, *, key=None):
+    """Save a fitted :class:`~skmultilabel_mlp.MultiLabelMLPClassifier` without pickle.
+
+    Parameters
+    ----------
+    estimator : MultiLabelMLPClassifier
+        Fitted. Its ``callbacks`` are not saved (they are code).
+    path : str or Path
+        Destination file; written atomically (a temporary file, then a rename).
+    key : str or bytes, default=None
+        Signs the file with HMAC-SHA256; :func:`load` then needs the same key.
+
+    Returns
+    -------
+    path : Path
+    """
+    from sklearn.utils.validation import check_is_fitted
+
+    from ._classifier import MultiLabelMLPClassifier
+
+    if not isinstance(estimator, MultiLabelMLPClassifier):
+        raise TypeError(
+            f"save takes a MultiLabelMLPClassifier, got {type(estimator).__name__}."
+        )
+    check_is_fitted(estimator)
+    params = estimator.get_params()
+    params["callbacks"] = None
+    if not isinstance(params["random_state"], (int, type(None))):
+        params["random_state"] = None
+    fitted = {
+        "label_names_": estimator.label_names_,
+        "n_labels_": estimator.n_labels_,
+        "n_features_in_": estimator.n_features_in_,
+        "classes_": None
+        if isinstance(estimator.classes_, list)
+        else estimator.classes_,
+        "pos_weight_": estimator.pos_weight_,
+        "history_": estimator.history_,
+    }
+    if hasattr(estimator, "feature_names_in_"):
+        fitted["feature_names_in_"] = estimator.feature_names_in_
+    with tempfile.TemporaryDirectory() as tmp:
+        model_path = Path(tmp) / "model.keras"
+        estimator.model_.save(model_path)
+        model_bytes = model_path.read_bytes()
+    manifest = {
+        "format": FORMAT,
+        "versions": _versions(),
+        "params": _jsonable(params),
+        "fitted": _jsonable(fitted),
+        "model_sha256": hashlib.sha256(model_bytes).hexdigest(),
+    }
+    manifest_bytes = json.dumps(manifest, indent=1, sort_keys=True).encode()
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w") as zf:
+            zf.writestr("manifest.json", manifest_bytes)
+            zf.writestr("model.keras", model_bytes)
+            zf.writestr("checksum", _checksum(manifest_bytes, model_bytes))
+            if key is not None:
+                zf.writestr("signature", _signature(key, manifest_bytes, model_bytes))
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _read(path):
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if not {"manifest.json", "model.keras", "checksum"} <= names:
+                raise ValueError(
+                    f"{path}: not a skmultilabel-mlp model file (missing parts)"
+                )
+            signature = zf.read("signature").decode() if "signature" in names else None
+            manifest_bytes, model_bytes = (
+                zf.read("manifest.json"),
+                zf.read("model.keras"),
+            )
+            checksum = zf.read("checksum").decode()
+    except zipfile.BadZipFile:
+        raise ValueError(
+            f"{path}: not a skmultilabel-mlp model file (not a zip archive)"
+        ) from None
+    if checksum != _checksum(manifest_bytes, model_bytes):
+        raise ValueError(
+            f"{path}: checksum mismatch: the manifest or the network was modified "
+            "after saving; refusing to load."
+        )
+    return manifest_bytes, model_bytes, signature
+
+
+def _check_layers(model, manifest, path):
+    """Every layer must be what the manifest's parameters build, and nothing else."""
+    from . import _model
+
+    p, f = manifest["params"], manifest["fitted"]
+    expected = _model.build_mlp(
+        f["n_features_in_"],
+        f["n_labels_"],
+        hidden_layer_sizes=tuple(p["hidden_layer_sizes"]),
+        activation=p["activation"],
+        kernel_initializer=p["kernel_initializer"],
+        dropout=p["dropout"],
+        alpha=p["alpha"],
+    )
+
+    def signature(m):
+        keys = ("units", "activation", "rate", "use_bias")
+        return [
+            (type(layer).__name__, {k: layer.get_config().get(k) for k in keys})
+            for layer in m.layers
+        ]
+
+    if signature(model) != signature(expected):
+        raise ValueError(
+            f"{path}: the network's layers do not match the manifest (tampered or "
+            "corrupted file); refusing to load."
+        )
+
+
+def load(path, *, key=None):
+    """Load a classifier written by :func:`save`, safely (no pickle, Keras safe mode).
+
+    Parameters
+    ----------
+    path : str or Path
+    key : str or bytes, default=None
+        Required, and checked, when the file was saved with a key.
+
+    Returns
+    -------
+    estimator : MultiLabelMLPClassifier
+        Predicts exactly as the saved one.
+
+    Raises
+    ------
+    ValueError
+        When the file is not a model file, its hash or signature does not match,
+        or its layers differ from what the manifest describes.
+    """
+    import keras
+
+    from . import _model  # noqa: F401  (registers the package's loss with Keras)
+    from ._classifier import MultiLabelMLPClassifier
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    manifest_bytes, model_bytes, signature = _read(path)
+    if key is not None or signature is not None:
+        if key is None or signature is None:
+            raise ValueError(
+                f"{path}: {'a key' if key is None else 'no signature'} is "
+                "needed to check this file's signature."
+            )
+        if not hmac.compare_digest(
+            signature, _signature(key, manifest_bytes, model_bytes)
+        ):
+            raise ValueError(f"{path}: signature mismatch; refusing to load.")
+    try:
+        manifest = json.loads(manifest_bytes)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: manifest is not valid JSON ({exc}).") from None
+    if manifest.get("format") != FORMAT:
+        raise ValueError(f"{path}: unknown format {manifest.get('format')!r}.")
+    if hashlib.sha256(model_bytes).hexdigest() != manifest.get("model_sha256"):
+        raise ValueError(
+            f"{path}: the network file's hash does not match the manifest; "
+            "refusing to load."
+        )
+    ours = _versions()
+    if manifest["versions"] != {
+        k: v for k, v in ours.items() if k in manifest["versions"]
+    }:
+        warnings.warn(
+            f"{path} was saved with {manifest['versions']}, this is {ours}; predictions "
+            "may differ.",
+            UserWarning,
+            stacklevel=2,
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        model_path = Path(tmp) / "model.keras"
+        model_path.write_bytes(model_bytes)
+        model = keras.saving.load_model(model_path, safe_mode=True, compile=True)
+    _check_layers(model, manifest, path)
+    params = dict(manifest["params"])
+    params["hidden_layer_sizes"] = tuple(params["hidden_layer_sizes"])
+    est = MultiLabelMLPClassifier(**params)
+    f = manifest["fitted"]
+    est.label_names_ = np.asarray(f["label_names_"], dtype=object)
+    est.n_labels_ = int(f["n_labels_"])
+    est.n_features_in_ = int(f["n_features_in_"])
+    est.classes_ = (
+        [np.array([0, 1]) for _ in range(est.n_labels_)]
+        if f["classes_"] is None
+        else np.asarray(f["classes_"])
+    )
+    est.pos_weight_ = None if f["pos_weight_"] is None else np.asarray(f["pos_weight_"])
+    est.history_ = f["history_"]
+    if "feature_names_in_" in f:
+        est.feature_names_in_ = np.asarray(f["feature_names_in_"], dtype=object)
+    est.model_ = model
+    return est
