@@ -32,7 +32,7 @@ _FITTED = ("n_features_in_", "n_labels_")
 
 def _jsonable(value):
     if isinstance(value, np.ndarray):
-        return [_jsonable(v) for v in value.tolist()]
+        return _jsonable(value.tolist())  # a 0-d array gives a scalar
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
@@ -68,13 +68,63 @@ def _signature(key, manifest_bytes, model_bytes):
     ).hexdigest()
 
 
+def _split_scaler(estimator):
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if isinstance(estimator, Pipeline) and len(estimator.steps) == 2:
+        first, last = estimator.steps[0][1], estimator.steps[1][1]
+        if isinstance(first, StandardScaler):
+            check = getattr(first, "n_features_in_", None)
+            if check is None:
+                from sklearn.exceptions import NotFittedError
+
+                raise NotFittedError("the pipeline's StandardScaler is not fitted.")
+            return last, first
+    return estimator, None
+
+
+def _scaler_state(scaler):
+    return _jsonable(
+        {
+            "with_mean": scaler.with_mean,
+            "with_std": scaler.with_std,
+            "mean_": scaler.mean_,
+            "scale_": scaler.scale_,
+            "var_": scaler.var_,
+            "n_features_in_": scaler.n_features_in_,
+            "n_samples_seen_": scaler.n_samples_seen_,
+            "feature_names_in_": getattr(scaler, "feature_names_in_", None),
+        }
+    )
+
+
+def _restore_scaler(state):
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler(with_mean=state["with_mean"], with_std=state["with_std"])
+    for key in ("mean_", "scale_", "var_"):
+        setattr(
+            scaler,
+            key,
+            None if state[key] is None else np.asarray(state[key], dtype=float),
+        )
+    scaler.n_features_in_ = state["n_features_in_"]
+    scaler.n_samples_seen_ = np.asarray(state["n_samples_seen_"])
+    if state["feature_names_in_"] is not None:
+        scaler.feature_names_in_ = np.asarray(state["feature_names_in_"], dtype=object)
+    return scaler
+
+
 def save(estimator, path, *, key=None):
     """Save a fitted :class:`~skmultilabel_mlp.MultiLabelMLPClassifier` without pickle.
 
     Parameters
     ----------
-    estimator : MultiLabelMLPClassifier
-        Fitted. Its ``callbacks`` are not saved (they are code).
+    estimator : MultiLabelMLPClassifier or Pipeline
+        Fitted: the classifier, or a two-step Pipeline of a ``StandardScaler``
+        and the classifier (the scaler's statistics go in the manifest). The
+        classifier's ``callbacks`` are not saved (they are code).
     path : str or Path
         Destination file; written atomically (a temporary file, then a rename).
     key : str or bytes, default=None
@@ -88,9 +138,11 @@ def save(estimator, path, *, key=None):
 
     from ._classifier import MultiLabelMLPClassifier
 
+    estimator, scaler = _split_scaler(estimator)
     if not isinstance(estimator, MultiLabelMLPClassifier):
         raise TypeError(
-            f"save takes a MultiLabelMLPClassifier, got {type(estimator).__name__}."
+            "save takes a MultiLabelMLPClassifier, or a Pipeline of a StandardScaler "
+            f"and one; got {type(estimator).__name__}."
         )
     check_is_fitted(estimator)
     params = estimator.get_params()
@@ -115,6 +167,7 @@ def save(estimator, path, *, key=None):
         model_bytes = model_path.read_bytes()
     manifest = {
         "format": FORMAT,
+        "standard_scaler": None if scaler is None else _scaler_state(scaler),
         "versions": _versions(),
         "params": _jsonable(params),
         "fitted": _jsonable(fitted),
@@ -203,8 +256,8 @@ def load(path, *, key=None):
 
     Returns
     -------
-    estimator : MultiLabelMLPClassifier
-        Predicts exactly as the saved one.
+    estimator : MultiLabelMLPClassifier or Pipeline
+        Predicts exactly as the saved one (a Pipeline when a scaler was saved).
 
     Raises
     ------
@@ -274,4 +327,8 @@ def load(path, *, key=None):
     if "feature_names_in_" in f:
         est.feature_names_in_ = np.asarray(f["feature_names_in_"], dtype=object)
     est.model_ = model
+    if manifest.get("standard_scaler"):
+        from sklearn.pipeline import make_pipeline
+
+        return make_pipeline(_restore_scaler(manifest["standard_scaler"]), est)
     return est

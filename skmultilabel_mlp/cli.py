@@ -1,78 +1,182 @@
 """The ``skmultilabel-mlp`` command: each subcommand is a doorway to one library call.
 
-Nothing here imports Keras at module level, so ``--help`` answers at once.
+Nothing here imports Keras at module level, so ``--help`` answers at once. Exit
+codes: 0 success, 1 a failure while running (bad file, unknown column, ...),
+2 a usage error. Output files appear atomically: a failed command leaves none.
 """
 
 import argparse
 import os
 import sys
-import time
+
+from ._cli_commands import (
+    Failure,
+    compare_command,
+    demo_command,
+    evaluate_command,
+    fit_command,
+    predict_command,
+    tune_command,
+)
 
 __all__ = ["main"]
 
-_EPILOG_DEMO = """\
-examples:
-  skmultilabel-mlp demo                 # the tutorial: 10 folds x 3 repeats, 100 epochs
-  skmultilabel-mlp demo --n-repeats 1   # a quicker look
-"""
+_DATA_HELP = """\
+data files: CSV (features plus --labels columns, or one --label-set-column of
+'a|b' cells), ARFF (MULAN with its .xml beside it, or --n-labels; MEKA '-C L'),
+or the .npz files of shared/data."""
+
+_EXAMPLES = {
+    "demo": "  skmultilabel-mlp demo\n  skmultilabel-mlp demo --n-repeats 1 --epochs 50",
+    "evaluate": "  skmultilabel-mlp evaluate data.csv --labels sport,tech --cv 5 --json cv.json",
+    "compare": "  skmultilabel-mlp compare emotions.npz --estimators binary_relevance,multilabel_mlp"
+    " --plot scores.png",
+    "fit": "  skmultilabel-mlp fit train.csv --labels sport,tech --output model.skmlp",
+    "predict": "  skmultilabel-mlp predict model.skmlp new_rows.csv --output predictions.csv\n"
+    "  cat new_rows.csv | skmultilabel-mlp predict model.skmlp -",
+    "tune-thresholds": "  skmultilabel-mlp tune-thresholds model.skmlp valid.csv --labels sport,tech"
+    " --output tuned.skmlp",
+}
+
+
+def _add_data_args(p):
+    p.add_argument("data", help="data file (.csv, .arff, .npz)")
+    p.add_argument("--labels", help="CSV: comma-separated label column names")
+    p.add_argument(
+        "--label-set-column", help="CSV: a column of label sets such as 'a|b'"
+    )
+    p.add_argument(
+        "--label-sep", default="|", help="separator inside label sets (default |)"
+    )
+    p.add_argument(
+        "--n-labels", type=int, help="ARFF: number of label attributes (at the end)"
+    )
+    p.add_argument(
+        "--xml", help="ARFF: MULAN label file (default: the .xml beside the file)"
+    )
+
+
+def _add_model_args(p):
+    p.add_argument(
+        "--hidden", default="20", help="hidden layer sizes, e.g. 128,64 (default 20)"
+    )
+    p.add_argument("--epochs", type=int, default=100, help="epochs (default 100)")
+    p.add_argument("--batch-size", type=int, default=32, help="batch size (default 32)")
+    p.add_argument("--class-weight", choices=["balanced"], help="weight rare labels up")
+    p.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+
+
+def _add_output_args(p, plot=True):
+    p.add_argument("--json", help="also write the results as JSON to this file")
+    if plot:
+        p.add_argument("--plot", help="also draw the results to this PNG file")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _build_parser():
     parser = argparse.ArgumentParser(
         prog="skmultilabel-mlp",
         description="Multi-label classification with a Keras MLP, the scikit-learn way.",
+        epilog="run 'skmultilabel-mlp COMMAND --help' for a command's options and examples",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo = sub.add_parser(
+
+    def command(name, help_, description):
+        return sub.add_parser(
+            name,
+            help=help_,
+            description=description,
+            epilog=f"{_DATA_HELP if name != 'demo' else ''}\n\nexamples:\n{_EXAMPLES[name]}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    demo = command(
         "demo",
-        help="reproduce the tutorial on built-in data",
-        description=(
-            "Evaluate the default MultiLabelMLPClassifier on the tutorial problem with "
-            "repeated k-fold cross-validation (exact-match accuracy), then fit it on "
-            "all rows and predict the tutorial's new row."
-        ),
-        epilog=_EPILOG_DEMO,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "reproduce the tutorial on built-in data",
+        "Cross-validate the default classifier on the tutorial problem (repeated "
+        "k-fold, exact match and the metric panel), compare it with a classifier "
+        "chain, then predict the tutorial's new row.",
     )
     demo.add_argument("--n-splits", type=int, default=10, help="folds (default 10)")
     demo.add_argument("--n-repeats", type=int, default=3, help="repeats (default 3)")
     demo.add_argument("--epochs", type=int, default=100, help="epochs (default 100)")
     demo.add_argument("--random-state", type=int, default=1, help="CV seed (default 1)")
-    demo.set_defaults(handler=_demo)
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    evaluate = command(
+        "evaluate",
+        "cross-validate the MLP on a data file",
+        "Cross-validate a standardised MultiLabelMLPClassifier and print the "
+        "mean and std of every multi-label metric.",
+    )
+    _add_data_args(evaluate)
+    _add_model_args(evaluate)
+    evaluate.add_argument(
+        "--cv", type=int, default=5, help="folds (default 5, stratified)"
+    )
+    _add_output_args(evaluate)
+
+    compare = command(
+        "compare",
+        "cross-validate the classic baselines and the MLP",
+        "Cross-validate binary relevance, classifier chains, random forest, "
+        "k-NN, sklearn's MLP and this package's MLP on one data file.",
+    )
+    _add_data_args(compare)
+    compare.add_argument("--estimators", help="comma-separated subset of the baselines")
+    compare.add_argument(
+        "--cv", type=int, default=5, help="folds (default 5, stratified)"
+    )
+    compare.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+    _add_output_args(compare)
+
+    fit = command(
+        "fit",
+        "train the MLP and save it",
+        "Train a standardised MultiLabelMLPClassifier on a data file and save "
+        "it (pickle-free format; load with skmultilabel_mlp.load).",
+    )
+    _add_data_args(fit)
+    _add_model_args(fit)
+    fit.add_argument("--output", required=True, help="model file to write (.skmlp)")
+
+    predict = command(
+        "predict",
+        "predict new rows with a saved model",
+        "Write a CSV with one probability column per label and the predicted "
+        "label names of every row.",
+    )
+    predict.add_argument("model", help="model file written by 'fit'")
+    predict.add_argument("data", help="CSV of feature columns, or - for standard input")
+    predict.add_argument("--output", help="CSV to write (default: standard output)")
+    predict.add_argument(
+        "--label-sep", default="|", help="separator of predicted labels"
+    )
+
+    tune = command(
+        "tune-thresholds",
+        "tune per-label thresholds on labelled data",
+        "Pick the per-label thresholds that maximise a metric on a labelled "
+        "validation file and save the model with them.",
+    )
+    tune.add_argument("model", help="model file written by 'fit'")
+    _add_data_args(tune)
+    tune.add_argument(
+        "--metric",
+        default="f1",
+        choices=["f1", "jaccard", "accuracy", "balanced_accuracy", "mcc"],
+    )
+    tune.add_argument("--output", required=True, help="model file to write")
+    for name, handler in [
+        ("demo", demo_command),
+        ("evaluate", evaluate_command),
+        ("compare", compare_command),
+        ("fit", fit_command),
+        ("predict", predict_command),
+        ("tune-thresholds", tune_command),
+    ]:
+        sub.choices[name].set_defaults(handler=handler)
     return parser
-
-
-def _demo(args, out):
-    from sklearn.model_selection import RepeatedKFold
-
-    from . import MultiLabelMLPClassifier
-    from .datasets import make_tutorial_problem
-    from .model_selection import cross_validate
-
-    data = make_tutorial_problem()
-    clf = MultiLabelMLPClassifier(epochs=args.epochs)
-    cv = RepeatedKFold(
-        n_splits=args.n_splits, n_repeats=args.n_repeats, random_state=args.random_state
-    )
-    print(
-        f"Tutorial problem: {data.X.shape[0]} rows, {data.X.shape[1]} features, "
-        f"{data.Y.shape[1]} labels; {cv.get_n_splits()} fits of {clf!r}",
-        file=out,
-    )
-    start = time.perf_counter()
-    scores = cross_validate(clf, data.X, data.Y, cv=cv, scoring="accuracy")
-    acc = scores["test_score"]
-    print(
-        f"Exact-match accuracy: {acc.mean():.3f} (std {acc.std():.3f}) over "
-        f"{acc.size} folds in {time.perf_counter() - start:.1f} s",
-        file=out,
-    )
-    clf.fit(data.X, data.Y)
-    proba = clf.predict_proba(data.new_row)[0]
-    print(f"New row {data.new_row[0].astype(int).tolist()}:", file=out)
-    print("  probabilities " + ", ".join(f"{p:.3f}" for p in proba), file=out)
-    print(f"  predicted     {clf.predict(data.new_row)[0].tolist()}", file=out)
-    return 0
 
 
 def main(argv=None, out=None):
@@ -87,8 +191,11 @@ def main(argv=None, out=None):
         return 2
     try:
         return args.handler(args, out)
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"skmultilabel-mlp {args.command}: error: {exc}", file=sys.stderr)
+    except (Failure, ValueError, TypeError, OSError, KeyError) as exc:
+        message = (
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        )
+        print(f"skmultilabel-mlp {args.command}: error: {message}", file=sys.stderr)
         return 1
 
 

@@ -1,0 +1,293 @@
+"""The CLI's subcommands: each loads its inputs, makes one library call, prints.
+
+Kept apart from ``cli.py`` (the argument parser) so that each file holds one
+concept; heavy imports happen inside the commands.
+"""
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = [
+    "Failure",
+    "compare_command",
+    "demo_command",
+    "evaluate_command",
+    "fit_command",
+    "predict_command",
+    "tune_command",
+]
+
+
+class Failure(Exception):
+    """A one-line error for the user (exit code 1)."""
+
+
+def _load(args):
+    from .datasets import load_dataset
+
+    path = Path(args.data)
+    if not path.is_file():
+        raise Failure(f"{path}: no such file")
+    kwargs = {}
+    if path.suffix.lower() == ".csv":
+        if not (args.labels or args.label_set_column):
+            raise Failure("a CSV needs --labels or --label-set-column")
+        if args.labels:
+            kwargs["labels"] = [c.strip() for c in args.labels.split(",")]
+        else:
+            kwargs.update(
+                label_set_column=args.label_set_column, label_sep=args.label_sep
+            )
+    elif path.suffix.lower() == ".arff":
+        if args.n_labels:
+            kwargs["n_labels"] = args.n_labels
+        if args.xml:
+            kwargs["xml"] = args.xml
+    data = load_dataset(path, **kwargs)
+    import pandas as pd
+
+    X = data.X
+    if not hasattr(X, "toarray"):
+        X = pd.DataFrame(X, columns=[str(c) for c in data.feature_names])
+    Y = pd.DataFrame(data.Y, columns=[str(c) for c in data.label_names])
+    return X, Y
+
+
+def _model(args):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from . import MultiLabelMLPClassifier
+
+    try:
+        hidden = tuple(int(w) for w in args.hidden.split(",") if w.strip())
+    except ValueError:
+        raise Failure(
+            f"--hidden must be integers separated by commas, got {args.hidden!r}"
+        ) from None
+    clf = MultiLabelMLPClassifier(
+        hidden,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        class_weight=args.class_weight,
+        random_state=args.random_state,
+    )
+    return make_pipeline(StandardScaler(), clf)
+
+
+def _atomic(path, write):
+    """Call write(tmp_path), then move it to path: no partial file on failure."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent if str(path.parent) else ".",
+        prefix=f".{path.name}.",
+        suffix=path.suffix,
+    )
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _summary(records, out):
+    frame = records.to_frame()
+    table = frame.groupby(["estimator", "metric"], sort=False)["value"].agg(
+        ["mean", "std"]
+    )
+    wide = table["mean"].unstack("metric").round(4)
+    print(wide.to_string(), file=out)
+    return frame
+
+
+def _outputs(args, records, frame, metric="f1_micro"):
+    if args.json:
+        payload = {"environment": records.environment, "records": list(records)}
+        _atomic(args.json, lambda p: Path(p).write_text(json.dumps(payload, indent=1)))
+    if getattr(args, "plot", None):
+        from .plotting import CVScoresDisplay
+
+        def draw(p):
+            disp = CVScoresDisplay.from_records(frame, metric=metric)
+            disp.figure_.savefig(p, format="png", dpi=100)
+
+        _atomic(args.plot, draw)
+
+
+def demo_command(args, out):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import RepeatedKFold
+    from sklearn.multioutput import ClassifierChain
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from . import MultiLabelMLPClassifier
+    from .benchmark import run_benchmark
+    from .datasets import make_tutorial_problem
+
+    data = make_tutorial_problem()
+    cv = RepeatedKFold(
+        n_splits=args.n_splits, n_repeats=args.n_repeats, random_state=args.random_state
+    )
+    estimators = {
+        "multilabel_mlp": MultiLabelMLPClassifier(epochs=args.epochs),
+        "classifier_chain": make_pipeline(
+            StandardScaler(), ClassifierChain(LogisticRegression(), random_state=0)
+        ),
+    }
+    print(
+        f"Tutorial problem: {data.X.shape[0]} rows, {data.X.shape[1]} features, "
+        f"{data.Y.shape[1]} labels; {cv.get_n_splits()} folds",
+        file=out,
+    )
+    start = time.perf_counter()
+    records = run_benchmark(
+        estimators, {"tutorial": data}, cv=cv, progress=False if args.quiet else None
+    )
+    frame = _summary(records, out)
+    exact = frame[
+        (frame.metric == "exact_match") & (frame.estimator == "multilabel_mlp")
+    ].value
+    print(
+        f"\nExact-match accuracy of the MLP: {exact.mean():.3f} (std {exact.std(ddof=0):.3f}) "
+        f"over {exact.size} folds; {time.perf_counter() - start:.1f} s in all",
+        file=out,
+    )
+    clf = MultiLabelMLPClassifier(epochs=args.epochs).fit(data.X, data.Y)
+    proba = clf.predict_proba(data.new_row)[0]
+    print(f"New row {data.new_row[0].astype(int).tolist()}:", file=out)
+    print("  probabilities " + ", ".join(f"{p:.3f}" for p in proba), file=out)
+    print(f"  predicted     {clf.predict(data.new_row)[0].tolist()}", file=out)
+    return 0
+
+
+def evaluate_command(args, out):
+    from .benchmark import run_benchmark
+
+    X, Y = _load(args)
+    records = run_benchmark(
+        {"multilabel_mlp": _model(args)},
+        {Path(args.data).stem: {"X": X, "Y": Y}},
+        cv=args.cv,
+        random_state=args.random_state,
+        progress=False if args.quiet else None,
+    )
+    frame = records.to_frame()
+    stats = frame.groupby("metric", sort=False)["value"].agg(["mean", "std"])
+    print(stats.round(4).to_string(), file=out)
+    _outputs(args, records, frame)
+    return 0
+
+
+def compare_command(args, out):
+    from .benchmark import default_baselines, run_benchmark
+
+    X, Y = _load(args)
+    baselines = default_baselines(args.random_state, include_tuned=False)
+    if args.estimators:
+        names = [n.strip() for n in args.estimators.split(",")]
+        unknown = sorted(set(names) - set(baselines))
+        if unknown:
+            raise Failure(
+                f"unknown estimators {unknown}; choose from {sorted(baselines)}"
+            )
+        baselines = {n: baselines[n] for n in names}
+    records = run_benchmark(
+        baselines,
+        {Path(args.data).stem: {"X": X, "Y": Y}},
+        cv=args.cv,
+        random_state=args.random_state,
+        progress=False if args.quiet else None,
+    )
+    frame = _summary(records, out)
+    _outputs(args, records, frame)
+    return 0
+
+
+def fit_command(args, out):
+    from . import save
+
+    X, Y = _load(args)
+    model = _model(args).fit(X, Y)
+    _atomic(args.output, lambda p: save(model, p))
+    print(
+        f"saved {args.output}: {model[-1].n_labels_} labels, "
+        f"{model[-1].n_features_in_} features",
+        file=out,
+    )
+    return 0
+
+
+def _read_features(model, source):
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(sys.stdin if source == "-" else source)
+    except FileNotFoundError:
+        raise Failure(f"{source}: no such file") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise Failure(f"{source}: malformed CSV ({exc})") from None
+    names = getattr(model, "feature_names_in_", None)
+    if names is not None:
+        missing = [c for c in names if c not in frame.columns]
+        if missing:
+            raise Failure(f"{source}: missing feature columns {missing[:10]}")
+        return frame[list(names)]
+    expected = model.n_features_in_
+    if frame.shape[1] != expected:
+        raise Failure(
+            f"{source}: {frame.shape[1]} columns but the model expects {expected} features"
+        )
+    return frame
+
+
+def predict_command(args, out):
+    import pandas as pd
+
+    model = _load_model(args.model)
+    X = _read_features(model, args.data)
+    clf = model[-1] if hasattr(model, "steps") else model
+    result = pd.DataFrame(
+        model.predict_proba(X), columns=[f"p({n})" for n in clf.label_names_]
+    )
+    predicted = model.predict(X).astype(bool)
+    result["labels"] = [
+        args.label_sep.join(map(str, clf.label_names_[row])) for row in predicted
+    ]
+    if args.output:
+        _atomic(args.output, lambda p: result.to_csv(p, index=False))
+    else:
+        result.to_csv(out, index=False)
+    return 0
+
+
+def _load_model(path):
+    from . import load
+
+    if not Path(path).is_file():
+        raise Failure(f"{path}: no such file")
+    return load(path)
+
+
+def tune_command(args, out):
+    from . import save
+    from .thresholds import tune_thresholds
+
+    model = _load_model(args.model)
+    X, Y = _load(args)
+    clf = model[-1] if hasattr(model, "steps") else model
+    if Y.shape[1] != clf.n_labels_:
+        raise Failure(
+            f"{args.data} has {Y.shape[1]} labels but the model has {clf.n_labels_}"
+        )
+    thresholds = tune_thresholds(Y, model.predict_proba(X), metric=args.metric)
+    clf.set_params(threshold=thresholds.round(6).tolist())
+    _atomic(args.output, lambda p: save(model, p))
+    for name, t in zip(clf.label_names_, thresholds):
+        print(f"{name}\t{t:.4f}", file=out)
+    return 0
