@@ -118,7 +118,7 @@ default=None
         Number of labels (sigmoid outputs).
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of a DataFrame ``X``; only then defined.
     pos_weight_ : ndarray of shape (n_labels,) or None
         The positive-class weights ``class_weight`` resolved to.
