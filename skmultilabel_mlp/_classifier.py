@@ -472,7 +472,8 @@ default=None
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : indicator matrix, DataFrame or sequence of label sets
-            True labels, in the form used for ``fit``.
+            True labels, in the form used for ``fit``; NaN entries (unknown) are
+            left out, and rows with no known label are not counted.
         sample_weight : array-like of shape (n_samples,), default=None
 
         Returns
@@ -488,6 +489,13 @@ default=None
                     y = mlb.fit_transform(list(y))
                 except UserWarning as exc:
                     raise ValueError(f"y names labels not seen in fit: {exc}") from None
+        if not self._is_binary():
+            from .metrics import exact_match_score
+
+            # unknown (NaN) entries are left out, as in training
+            return exact_match_score(
+                y, self.predict(X), sample_weight=sample_weight, ignore_missing=True
+            )
         return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
 
     def _is_binary(self):

@@ -96,7 +96,7 @@ return_train_score, return_estimator, return_indices, error_score
         ``n_jobs`` and ``pre_dispatch`` have nothing to parallelise,
         scorer names also include the package's (see
         :func:`skmultilabel_mlp.metrics.get_scorer`), scores are
-        computed against the 0/1 indicator matrix of ``y``, ``fit_time`` is each
+        computed against the indicator matrix of ``y`` (NaN kept), ``fit_time`` is each
         fold's preprocessing time plus an equal share of the stacked training
         time, and a failure raises instead of giving ``error_score``.
 
@@ -181,7 +181,9 @@ def _stacked_cross_validate(
     from . import _model, _stacked
 
     Y = targets.Y.toarray() if sp.issparse(targets.Y) else targets.Y
-    y_int = np.nan_to_num(Y, nan=0.0).astype(int)
+    y_int = np.nan_to_num(Y, nan=0.0).astype(int)  # for splitting and preprocessing
+    # scorers see the labels as given: NaN stays NaN (the classifier's score skips it)
+    y_score = Y if np.isnan(Y).any() else y_int
     cv = skms.check_cv(cv, y_int, classifier=True)
     splits = list(cv.split(X, y_int, groups))
     folds, fit_times, Xs, pos_weights = [], [], [], []
@@ -232,10 +234,10 @@ def _stacked_cross_validate(
         results["fit_time"].append(fit_times[k] + share)
         scorer = check_scoring(est, scoring)
         start = time.perf_counter()
-        per_fold_scores.append(scorer(est, _safe_indexing(X, test), y_int[test]))
+        per_fold_scores.append(scorer(est, _safe_indexing(X, test), y_score[test]))
         results["score_time"].append(time.perf_counter() - start)
         if return_train_score:
-            per_fold_train.append(scorer(est, _safe_indexing(X, train), y_int[train]))
+            per_fold_train.append(scorer(est, _safe_indexing(X, train), y_score[train]))
     results = {key: np.asarray(val) for key, val in results.items()}
     results.update(_gather("test", per_fold_scores))
     if return_train_score:

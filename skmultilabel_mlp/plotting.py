@@ -97,6 +97,7 @@ class PerLabelScoreDisplay:
         ax.set_xlim(0, 1)
         ax.set_xlabel(self.metric)
         ax.set_title(f"{self.metric} per label")
+        ax.figure.tight_layout()  # long label names must not be cut off
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
@@ -170,6 +171,7 @@ class ThresholdCurveDisplay:
         ax.set_title(f"{self.metric} against the threshold (dots: tuned)")
         if len(self.label_names) <= 12:
             ax.legend(fontsize="small")
+        ax.figure.tight_layout()  # long label names must not be cut off
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
@@ -207,6 +209,7 @@ class TrainingHistoryDisplay:
         ax.set_ylabel("binary cross-entropy")
         ax.set_title("training history")
         ax.legend()
+        ax.figure.tight_layout()  # long label names must not be cut off
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
@@ -265,5 +268,6 @@ class CVScoresDisplay:
         ax.set_yticks(range(1, len(names) + 1), names)
         ax.set_xlabel(self.metric)
         ax.set_title(f"cross-validation {self.metric}")
+        ax.figure.tight_layout()  # long label names must not be cut off
         self.ax_, self.figure_ = ax, ax.figure
         return self

@@ -142,3 +142,14 @@ def test_masked_loss_equals_keras_bce_and_ignores_unknown_entries():
     expected = -(2 * np.log(0.9) + np.log(0.8) + np.log(0.6)) / 3
     expected = (expected + -(np.log(0.7) + np.log(0.7) + np.log(0.9)) / 3) / 2
     assert float(weighted(y, p)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_score_leaves_unknown_entries_out(masked_problem):
+    from skmultilabel_mlp.metrics import exact_match_score
+
+    X, Y, hidden = masked_problem
+    Ynan = np.where(hidden, np.nan, Y.astype(float))
+    clf = MultiLabelMLPClassifier(epochs=3, random_state=0).fit(X, Ynan)
+    expected = exact_match_score(Ynan, clf.predict(X), ignore_missing=True)
+    assert clf.score(X, Ynan) == pytest.approx(expected)
+    assert clf.score(X, Ynan) != pytest.approx(clf.score(X, Y))
