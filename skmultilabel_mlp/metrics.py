@@ -39,6 +39,19 @@ _COMMON = {
 }
 
 
+_PREDICTION_PARAMS = """y_true, y_pred : array-like or sparse matrix of shape (n_samples, n_labels)
+        True and predicted 0/1 labels (NaN in ``y_true`` = unknown).
+    sample_weight : array-like of shape (n_samples,), default=None
+    ignore_missing : bool, default=False
+        Leave unknown (NaN) entries of ``y_true`` out instead of raising."""
+
+
+def _doc(func):
+    """Substitute the shared parameter descriptions into a metric's docstring."""
+    func.__doc__ = func.__doc__.replace("{prediction_params}", _PREDICTION_PARAMS)
+    return func
+
+
 def _pair(y_true, y_other, ignore_missing, other_name="y_pred", proba=False):
     """Checked (Y_true, Y_other, known-mask) with matching shapes."""
     Y = check_indicator(y_true, "y_true", allow_missing=True, dtype=np.float64)
@@ -72,6 +85,7 @@ def _row_weights(sample_weight, n):
 
 
 @validate_params({**_COMMON, "y_pred": _ARRAY}, prefer_skip_nested_validation=True)
+@_doc
 def exact_match_score(y_true, y_pred, *, sample_weight=None, ignore_missing=False):
     """Share of rows whose every label is predicted right (subset accuracy).
 
@@ -81,9 +95,7 @@ def exact_match_score(y_true, y_pred, *, sample_weight=None, ignore_missing=Fals
 
     Parameters
     ----------
-    y_true, y_pred : array-like or sparse matrix of shape (n_samples, n_labels)
-    sample_weight : array-like of shape (n_samples,), default=None
-    ignore_missing : bool, default=False
+    {prediction_params}
 
     Returns
     -------
@@ -105,6 +117,7 @@ def exact_match_score(y_true, y_pred, *, sample_weight=None, ignore_missing=Fals
 
 
 @validate_params({**_COMMON, "y_pred": _ARRAY}, prefer_skip_nested_validation=True)
+@_doc
 def hamming_loss(y_true, y_pred, *, sample_weight=None, ignore_missing=False):
     """Share of (row, label) entries predicted wrong; lower is better.
 
@@ -113,9 +126,7 @@ def hamming_loss(y_true, y_pred, *, sample_weight=None, ignore_missing=False):
 
     Parameters
     ----------
-    y_true, y_pred : array-like or sparse matrix of shape (n_samples, n_labels)
-    sample_weight : array-like of shape (n_samples,), default=None
-    ignore_missing : bool, default=False
+    {prediction_params}
 
     Returns
     -------
@@ -135,14 +146,13 @@ def hamming_loss(y_true, y_pred, *, sample_weight=None, ignore_missing=False):
 
 
 @validate_params({**_COMMON, "y_pred": _ARRAY}, prefer_skip_nested_validation=True)
+@_doc
 def hamming_score(y_true, y_pred, *, sample_weight=None, ignore_missing=False):
     """``1 - hamming_loss``: share of (row, label) entries predicted right.
 
     Parameters
     ----------
-    y_true, y_pred : array-like or sparse matrix of shape (n_samples, n_labels)
-    sample_weight : array-like of shape (n_samples,), default=None
-    ignore_missing : bool, default=False
+    {prediction_params}
 
     Returns
     -------
@@ -167,6 +177,7 @@ def hamming_score(y_true, y_pred, *, sample_weight=None, ignore_missing=False):
     },
     prefer_skip_nested_validation=True,
 )
+@_doc
 def per_label_f1_score(
     y_true, y_pred, *, sample_weight=None, ignore_missing=False, zero_division=0.0
 ):
@@ -174,10 +185,8 @@ def per_label_f1_score(
 
     Parameters
     ----------
-    y_true, y_pred : array-like or sparse matrix of shape (n_samples, n_labels)
-    sample_weight : array-like of shape (n_samples,), default=None
-    ignore_missing : bool, default=False
-        Compute each label's F1 on the rows where that label is known.
+    {prediction_params}
+        Here each label's F1 is computed on the rows where that label is known.
     zero_division : float or "warn", default=0.0
         F1 of a label that is never positive in ``y_true`` nor ``y_pred``.
 
