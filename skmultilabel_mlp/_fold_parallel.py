@@ -1,7 +1,7 @@
 """cross_validate / cross_val_score with scikit-learn's signatures, fold-stacked.
 
 When the estimator is a ``MultiLabelMLPClassifier`` (or a Pipeline ending in
-one) and the Keras backend is TensorFlow, every fold's preprocessing is fitted
+one) and the Keras backend is TensorFlow or JAX, every fold's preprocessing is fitted
 as scikit-learn would fit it, then all folds' networks train together in one
 compiled computation (see ``_stacked``). Anything else goes to scikit-learn's
 own ``cross_validate``, unchanged.
@@ -55,7 +55,7 @@ def _why_not_stacked(estimator, X, params):
         return "sparse X"
     import keras
 
-    if keras.config.backend() != "tensorflow":
+    if keras.config.backend() not in ("tensorflow", "jax"):
         return f"the {keras.config.backend()} backend"
     return None
 
@@ -81,7 +81,7 @@ def cross_validate(
 
     Same signature and return value as :func:`sklearn.model_selection.cross_validate`.
     For a :class:`~skmultilabel_mlp.MultiLabelMLPClassifier` (or a Pipeline
-    ending in one) on the TensorFlow backend with the Adam optimiser and no early
+    ending in one) on the TensorFlow or JAX backend with the Adam optimiser and no early
     stopping, callbacks or fit parameters, all folds train as one stacked
     computation: each fold's network has its own initial weights, its own rows
     reshuffled every epoch, and the batch size, epochs and Adam steps of a solo

@@ -355,10 +355,16 @@ def fit_network(
 
 
 def predict_network(model, X):
-    """Sigmoid outputs of ``model`` for ``X`` as float64 ``(n_samples, n_labels)``."""
-    if tf is not None:
-        data = make_dataset(X, batch_size=PREDICT_BATCH_SIZE)
-    else:  # pragma: no cover
-        data = _dense(X)
-    proba = model.predict(data, verbose=0)
-    return np.asarray(proba, dtype=np.float64).reshape(X.shape[0], -1)
+    """Sigmoid outputs of ``model`` for ``X`` as float64 ``(n_samples, n_labels)``.
+
+    Calls the model directly on chunks of rows rather than through
+    ``Model.predict``, which compiles a new predict function for every model
+    (the dominant cost when scoring many small fold models); sparse chunks are
+    densified one at a time.
+    """
+    chunks = []
+    for start in range(0, X.shape[0], PREDICT_BATCH_SIZE):
+        chunk = _dense(X[start : start + PREDICT_BATCH_SIZE])
+        out = model(np.asarray(chunk, dtype=np.float32), training=False)
+        chunks.append(keras.ops.convert_to_numpy(out))
+    return np.concatenate(chunks).astype(np.float64).reshape(X.shape[0], -1)
