@@ -363,8 +363,10 @@ def predict_network(model, X):
     densified one at a time.
     """
     chunks = []
-    for start in range(0, X.shape[0], PREDICT_BATCH_SIZE):
-        chunk = _dense(X[start : start + PREDICT_BATCH_SIZE])
+    # at most ~64 MB of dense float32 rows at a time (wide sparse inputs)
+    rows = max(1, min(PREDICT_BATCH_SIZE, 2**24 // max(X.shape[1], 1)))
+    for start in range(0, X.shape[0], rows):
+        chunk = _dense(X[start : start + rows])
         out = model(np.asarray(chunk, dtype=np.float32), training=False)
         chunks.append(keras.ops.convert_to_numpy(out))
     return np.concatenate(chunks).astype(np.float64).reshape(X.shape[0], -1)
