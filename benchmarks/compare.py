@@ -28,14 +28,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import numpy as np
 from _env import atomic_write, shared_data
-from sklearn.model_selection import GridSearchCV, RepeatedKFold
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.model_selection import RepeatedKFold
 
-from skmultilabel_mlp import MultiLabelMLPClassifier
-from skmultilabel_mlp.benchmark import default_baselines, run_benchmark
+from skmultilabel_mlp.benchmark import (
+    MLP_SEARCH_GRID,
+    default_baselines,
+    mlp_search,
+    run_benchmark,
+)
 from skmultilabel_mlp.datasets import load_npz, make_tutorial_problem
-from skmultilabel_mlp.model_selection import MultilabelStratifiedKFold
 
 RESULTS = Path(__file__).parent / "results"
 SEED = 0
@@ -43,21 +44,6 @@ METRICS = ["hamming_loss", "exact_match", "f1_micro", "f1_macro", "f1_samples"]
 SPLIT_DATASETS = ["emotions", "yeast", "scene", "medical", "genbase", "tmc2007-500"]
 CV_DATASETS = ["emotions", "yeast", "medical", "genbase", "flags"]
 GRID_DATASETS = {"emotions", "yeast", "scene"}
-MLP_GRID = {
-    "multilabelmlpclassifier__hidden_layer_sizes": [(20,), (128,), (512,)],
-    "multilabelmlpclassifier__dropout": [0.0, 0.3],
-    "multilabelmlpclassifier__alpha": [0.0, 1e-4],
-}
-
-
-def cv_tuned_mlp():
-    """The MLP preset search: chosen by 3-fold CV on the training rows only."""
-    return GridSearchCV(
-        make_pipeline(StandardScaler(), MultiLabelMLPClassifier(random_state=SEED)),
-        MLP_GRID,
-        scoring="f1_micro",
-        cv=MultilabelStratifiedKFold(3, shuffle=True, random_state=SEED),
-    )
 
 
 def _save(part, records, extra=None):
@@ -84,7 +70,7 @@ def run_split():
         data = load_npz(shared_data() / name / f"{name}.npz")
         estimators = default_baselines(SEED)
         if name in GRID_DATASETS:
-            estimators["multilabel_mlp_cv"] = cv_tuned_mlp()
+            estimators["multilabel_mlp_cv"] = mlp_search(SEED)
         records = run_benchmark(
             estimators, {name: data}, cv="predefined", return_estimators=True
         )
@@ -140,7 +126,7 @@ def render_table():
         if out.get("mlp_cv_choice"):
             lines.append(
                 "MLP configuration chosen by 3-fold CV on the training split "
-                "(grid: " + json.dumps(_jsonable(MLP_GRID)) + "):\n"
+                "(grid: " + json.dumps(_jsonable(MLP_SEARCH_GRID)) + "):\n"
             )
             for dataset, params in out["mlp_cv_choice"].items():
                 lines.append(f"- {dataset}: `{params}`")

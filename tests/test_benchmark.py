@@ -104,3 +104,17 @@ def test_chain_ensemble_averages_chains(multilabel_data):
     expected = np.mean([c.predict_proba(X) for c in ecc.chains_], axis=0)
     np.testing.assert_allclose(proba, expected)
     assert len({tuple(c.order_) for c in ecc.chains_}) > 1
+
+
+def test_mlp_search_preset_is_a_training_only_grid_search():
+    from sklearn.model_selection import GridSearchCV, ParameterGrid
+
+    from skmultilabel_mlp.benchmark import MLP_SEARCH_GRID, mlp_search
+    from skmultilabel_mlp.model_selection import MultilabelStratifiedKFold
+
+    search = mlp_search(random_state=3)
+    assert isinstance(search, GridSearchCV)
+    assert len(ParameterGrid(search.param_grid)) == 12
+    assert search.param_grid == MLP_SEARCH_GRID
+    assert isinstance(search.cv, MultilabelStratifiedKFold) and search.cv.n_splits == 3
+    assert search.estimator[-1].random_state == 3
