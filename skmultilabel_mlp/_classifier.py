@@ -270,7 +270,9 @@ default=None
             )
         self._check_known_labels(Y, targets.label_names)
         self._warn_memory(X, Y)
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float32, ensure_non_negative=True
+        )
         pos_weight = resolve_pos_weight(
             self.class_weight, Y, targets.label_names, targets.binary_classes
         )
