@@ -267,3 +267,11 @@ def test_memory_estimate_warns_above_the_limit(multilabel_data):
         ResourceWarning, match=r"fit needs about .* MB .* max_memory_mb=0\.001"
     ):
         MultiLabelMLPClassifier(epochs=1, max_memory_mb=0.001).fit(X, Y)
+
+
+def test_negative_sample_weight_is_rejected(multilabel_data):
+    X, Y = multilabel_data
+    w = np.ones(60)
+    w[3] = -1
+    with pytest.raises(ValueError, match="Negative values in data passed to `sample_weight`"):
+        MultiLabelMLPClassifier(epochs=1).fit(X, Y, sample_weight=w)
