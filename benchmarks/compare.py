@@ -214,12 +214,15 @@ baselines, and logistic regression (not SVM) inside BR and CC.
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("parts", nargs="*", choices=["tutorial", "split", "cv"])
+    parser.add_argument("parts", nargs="*", help="tutorial, split and/or cv")
     parser.add_argument(
         "--table", action="store_true", help="render results/comparison.md"
     )
     args = parser.parse_args(argv)
     runners = {"tutorial": run_tutorial, "split": run_split, "cv": run_cv}
+    unknown = set(args.parts) - set(runners)
+    if unknown:
+        parser.error(f"unknown parts {sorted(unknown)}; choose from {sorted(runners)}")
     for part in args.parts:
         runners[part]()
     if args.table or not args.parts:

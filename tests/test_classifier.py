@@ -273,5 +273,7 @@ def test_negative_sample_weight_is_rejected(multilabel_data):
     X, Y = multilabel_data
     w = np.ones(60)
     w[3] = -1
-    with pytest.raises(ValueError, match="Negative values in data passed to `sample_weight`"):
+    with pytest.raises(
+        ValueError, match="Negative values in data passed to `sample_weight`"
+    ):
         MultiLabelMLPClassifier(epochs=1).fit(X, Y, sample_weight=w)

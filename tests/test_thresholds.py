@@ -130,3 +130,16 @@ def test_estimator_without_predict_proba_is_rejected(multilabel_data):
 
     with pytest.raises(ValueError, match="predict_proba"):
         TunedThresholdMultiLabelClassifier(LinearSVC()).fit(*multilabel_data)
+
+
+def test_labels_with_too_few_positives_keep_the_default(noisy_proba):
+    Y, P = noisy_proba
+    Y = Y.copy()
+    Y[:, 2] = 0
+    Y[:3, 2] = 1  # three positives only
+    tuned = tune_thresholds(Y, P)
+    assert tuned[2] == 0.5
+    assert tune_thresholds(Y, P, min_positives=3)[2] != 0.5
+    np.testing.assert_allclose(
+        tuned[[0, 1, 3]], tune_thresholds(Y, P, min_positives=0)[[0, 1, 3]]
+    )
