@@ -96,7 +96,6 @@ def case_fit():
 
 
 def case_cv():
-    import numpy as np
     from sklearn import model_selection as skms
     from sklearn.neural_network import MLPClassifier
 
@@ -106,10 +105,14 @@ def case_cv():
 
     X, Y = make_tutorial_problem(return_X_y=True)
     cv = skms.RepeatedKFold(n_splits=10, n_repeats=3, random_state=1)
-    out = {}
-    for name, run in {
-        "stacked": lambda: cross_validate(
+    runs = {
+        # first call in the process: pays tracing / jit compilation once
+        "stacked_cold": lambda: cross_validate(
             MultiLabelMLPClassifier(random_state=0), X, Y, cv=cv
+        ),
+        # the same call again, as the next grid-search candidate of this shape
+        "stacked_warm": lambda: cross_validate(
+            MultiLabelMLPClassifier(random_state=1), X, Y, cv=cv
         ),
         "ours_sequential": lambda: skms.cross_validate(
             MultiLabelMLPClassifier(random_state=0), X, Y, cv=cv
@@ -120,7 +123,9 @@ def case_cv():
             Y,
             cv=cv,
         ),
-    }.items():
+    }
+    out = {}
+    for name, run in runs.items():
         start = time.perf_counter()
         res = run()
         out[f"{name}_seconds"] = time.perf_counter() - start
@@ -169,8 +174,6 @@ def _gemm_rate(shapes, repeats=20):
 
 
 def case_large():
-    import numpy as np
-
     from skmultilabel_mlp import MultiLabelMLPClassifier
 
     n, d, h, L, batch, epochs = 100_000, 500, 512, 1000, 256, 3
@@ -178,18 +181,20 @@ def case_large():
     X = rng.standard_normal((n, d), dtype=np.float32)
     Y = (rng.random((n, L), dtype=np.float32) < 0.01).astype(np.float32)
     rate = _gemm_rate([(batch, d, h), (batch, h, L)])
-    clf = MultiLabelMLPClassifier((h,), batch_size=batch, epochs=epochs, random_state=0)
-    start = time.perf_counter()
+    timer = _epoch_timer()
+    clf = MultiLabelMLPClassifier(
+        (h,), batch_size=batch, epochs=epochs, random_state=0, callbacks=[timer]
+    )
     clf.fit(X, Y)
-    seconds = (time.perf_counter() - start) / epochs
     floor = 6 * n * (d * h + h * L) / rate
+    steady = min(timer.seconds[1:])  # epochs after the first, which traces
     return {
-        "seconds_per_epoch": seconds,
+        "first_epoch_seconds": timer.seconds[0],
+        "seconds_per_epoch": steady,
         "gemm_gflops": rate / 1e9,
         "floor_seconds_per_epoch": floor,
-        "ratio_to_floor": seconds / floor,
+        "ratio_to_floor": steady / floor,
         "peak_rss_mb": _peak_mb(),
-        "note": "includes the first epoch's tracing",
     }
 
 
