@@ -1,15 +1,7 @@
-"""Fold-stacked training on TensorFlow: K copies of the MLP as one computation.
+"""Fold-stacked training on TensorFlow (see ``_stacked`` for what it computes).
 
-Every cross-validation fold's network is one slice of stacked weights (shape
-``(K, fan_in, fan_out)``); a step runs all K forward passes with one ``einsum``.
-Each copy draws its own batch of its own fold's rows (reshuffled every epoch,
-gathered inside the compiled loop, so memory does not grow with epochs), has its
-own Adam state and step counter, and skips the steps where its fold has no rows
-left in the epoch. The K losses are summed: their gradients do not mix, and
-Adam is element-wise, so each copy follows the same update rule as a solo fit
-with the same batch size, epochs and learning rate (the shuffle order differs).
-
-TensorFlow implementation, chosen by ``_stacked.fit_stacked`` on that backend.
+One ``tf.function`` runs every epoch and step of all K copies; chosen by
+``_stacked.fit_stacked`` on the TensorFlow backend.
 """
 
 import keras
