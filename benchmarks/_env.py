@@ -4,7 +4,7 @@ from pathlib import Path
 
 from skmultilabel_mlp.benchmark import environment
 
-__all__ = ["atomic_write", "environment", "shared_data"]
+__all__ = ["atomic_write", "environment", "measured", "shared_data"]
 
 
 def atomic_write(path, text):
@@ -21,3 +21,13 @@ def shared_data():
     if not path.is_dir():
         raise SystemExit(f"shared datasets not found at {path}")
     return path
+
+
+def measured(env):
+    """The one-line provenance every results file ends with."""
+    machine = ", ".join(part for part in (env["machine"], env["processor"]) if part)
+    return (
+        f"Measured {env['date']} on {env['cpu_count']} CPUs ({machine}), "
+        f"Python {env['python']}, backend {env['keras_backend']}, "
+        f"versions {env['versions']}.\n"
+    )

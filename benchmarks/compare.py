@@ -27,7 +27,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).parent))
 
 import numpy as np
-from _env import atomic_write, shared_data
+from _env import atomic_write, measured, shared_data
 from sklearn.model_selection import RepeatedKFold
 
 from skmultilabel_mlp.benchmark import (
@@ -155,10 +155,7 @@ def render_table():
                 lines.append(f"- {dataset}: `{params}`")
             lines.append("")
         env = out["environment"]
-        lines.append(
-            f"Measured {env['date']} on {env['cpu_count']} CPUs ({env['machine']}), "
-            f"backend {env['keras_backend']}, versions {env['versions']}.\n"
-        )
+        lines.append(measured(env))
         for rerun in out.get("reruns", []):
             lines.append(
                 f"Rows of {', '.join(rerun['estimators'])} rerun "

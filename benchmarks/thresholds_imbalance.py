@@ -18,7 +18,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _env import atomic_write, environment, shared_data
+from _env import atomic_write, environment, measured, shared_data
 from sklearn.metrics import f1_score, hamming_loss
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -102,10 +102,7 @@ def _markdown(out):
             f"{r['macro_f1']:.3f} | {r['hamming_loss']:.3f} | {r['fit_seconds']:.1f} |"
         )
     env = out["environment"]
-    lines.append(
-        f"\nMeasured {env['date']} on {env['cpu_count']} CPUs, backend "
-        f"{env['keras_backend']}, versions {env['versions']}.\n"
-    )
+    lines.append("\n" + measured(env))
     return "\n".join(lines)
 
 

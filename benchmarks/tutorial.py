@@ -18,7 +18,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _env import atomic_write, environment
+from _env import atomic_write, environment, measured
 from sklearn.model_selection import RepeatedKFold, cross_val_score
 
 from skmultilabel_mlp import MultiLabelMLPClassifier
@@ -74,10 +74,7 @@ def _markdown(r):
         f"{r['stacked_mean_accuracy']:.3f} | {r['stacked_std_accuracy']:.3f} | "
         f"{len(r['stacked_fold_scores'])} | {r['stacked_cv_wall_seconds']} s |\n\n"
         f"Published: about 0.812. New row -> probabilities {r['new_row_proba']}, "
-        f"prediction {r['new_row_pred']}.\n\n"
-        f"Measured {env['date']} on {env['cpu_count']} CPUs ({env['machine']}), "
-        f"Python {env['python']}, backend {env['keras_backend']}, "
-        f"versions {env['versions']}.\n"
+        f"prediction {r['new_row_pred']}.\n\n" + measured(env)
     )
 
 
