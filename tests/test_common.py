@@ -6,10 +6,6 @@ from skmultilabel_mlp import MultiLabelMLPClassifier
 
 # Every expected failure, with the reason it is expected.
 EXPECTED_FAILED_CHECKS = {
-    "check_methods_sample_order_invariance": (
-        "float32 network: reordering the rows changes the CPU matmul's blocking, so "
-        "probabilities differ at the 1e-7 level, beyond the check's float64 tolerance"
-    ),
     "check_sample_weight_equivalence_on_dense_data": (
         "stochastic optimiser: mini-batches differ when rows are repeated instead "
         "of weighted, so sample-weight equivalence is not exact"
