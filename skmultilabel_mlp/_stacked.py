@@ -21,6 +21,8 @@ from ._model import build_mlp, compile_like_solo
 
 __all__ = ["fit_stacked"]
 
+_BETA_1, _BETA_2, _EPSILON = 0.9, 0.999, 1e-7  # Keras' Adam defaults
+
 
 def fit_stacked(X, Y, folds, *, spec, seeds, sample_weight=None, pos_weights=None):
     """Train one network per fold as one computation; return the Keras models.

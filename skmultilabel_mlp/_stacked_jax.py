@@ -12,9 +12,9 @@ import jax.numpy as jnp
 import keras
 import numpy as np
 
-__all__ = ["train"]
+from ._stacked import _BETA_1, _BETA_2, _EPSILON
 
-_BETA_1, _BETA_2, _EPSILON = 0.9, 0.999, 1e-7  # Keras' Adam defaults
+__all__ = ["train"]
 
 
 def _forward(params, x, key, spec, training):

@@ -8,9 +8,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-__all__ = ["train"]
+from ._stacked import _BETA_1, _BETA_2, _EPSILON
 
-_BETA_1, _BETA_2, _EPSILON = 0.9, 0.999, 1e-7  # Keras' Adam defaults
+__all__ = ["train"]
 
 
 class _StackedTrainer(tf.Module):

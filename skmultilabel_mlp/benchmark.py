@@ -288,13 +288,11 @@ def _fold_results(estimator, data, cv, random_state, panel):
             raise ValueError(
                 "cv='predefined' needs a dataset with X_train/X_test (a split)"
             )
-        est = clone(estimator)
-        start = time.perf_counter()
-        est.fit(data["X_train"], data["Y_train"])
-        fit_seconds = time.perf_counter() - start
-        start = time.perf_counter()
-        scores = panel(est, data["X_test"], data["Y_test"])
-        yield "test", est, scores, fit_seconds, time.perf_counter() - start
+        train = (data["X_train"], data["Y_train"])
+        yield (
+            "test",
+            *_fit_and_score(estimator, train, (data["X_test"], data["Y_test"]), panel),
+        )
         return
     from ._fold_parallel import _why_not_stacked, cross_validate
 
@@ -311,13 +309,26 @@ def _fold_results(estimator, data, cv, random_state, panel):
             yield f"fold {i}", est, scores, res["fit_time"][i], res["score_time"][i]
         return
     for i, (train, test) in enumerate(splitter.split(X, Y)):
-        est = clone(estimator)
-        start = time.perf_counter()
-        est.fit(_safe_indexing(X, train), Y[train])
-        fit_seconds = time.perf_counter() - start
-        start = time.perf_counter()
-        scores = panel(est, _safe_indexing(X, test), Y[test])
-        yield f"fold {i}", est, scores, fit_seconds, time.perf_counter() - start
+        yield (
+            f"fold {i}",
+            *_fit_and_score(
+                estimator,
+                (_safe_indexing(X, train), Y[train]),
+                (_safe_indexing(X, test), Y[test]),
+                panel,
+            ),
+        )
+
+
+def _fit_and_score(estimator, train, test, panel):
+    """(fitted clone, raw scores on ``test``, fit seconds, score seconds)."""
+    est = clone(estimator)
+    start = time.perf_counter()
+    est.fit(*train)
+    fit_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    scores = panel(est, *test)
+    return est, scores, fit_seconds, time.perf_counter() - start
 
 
 def _natural(panel, scores):

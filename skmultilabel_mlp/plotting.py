@@ -34,6 +34,13 @@ def _axes(ax, who):
     return ax
 
 
+def _finish(display, ax):
+    """Record the drawn axes on the Display and return it (sklearn's convention)."""
+    ax.figure.tight_layout()  # long label names must not be cut off
+    display.ax_, display.figure_ = ax, ax.figure
+    return display
+
+
 def _names(estimator, n_labels, label_names=None):
     if label_names is not None:
         return [str(n) for n in label_names]
@@ -97,9 +104,7 @@ class PerLabelScoreDisplay:
         ax.set_xlim(0, 1)
         ax.set_xlabel(self.metric)
         ax.set_title(f"{self.metric} per label")
-        ax.figure.tight_layout()  # long label names must not be cut off
-        self.ax_, self.figure_ = ax, ax.figure
-        return self
+        return _finish(self, ax)
 
 
 class ThresholdCurveDisplay:
@@ -171,9 +176,7 @@ class ThresholdCurveDisplay:
         ax.set_title(f"{self.metric} against the threshold (dots: tuned)")
         if len(self.label_names) <= 12:
             ax.legend(fontsize="small")
-        ax.figure.tight_layout()  # long label names must not be cut off
-        self.ax_, self.figure_ = ax, ax.figure
-        return self
+        return _finish(self, ax)
 
 
 class TrainingHistoryDisplay:
@@ -209,9 +212,7 @@ class TrainingHistoryDisplay:
         ax.set_ylabel("binary cross-entropy")
         ax.set_title("training history")
         ax.legend()
-        ax.figure.tight_layout()  # long label names must not be cut off
-        self.ax_, self.figure_ = ax, ax.figure
-        return self
+        return _finish(self, ax)
 
 
 class CVScoresDisplay:
@@ -268,6 +269,4 @@ class CVScoresDisplay:
         ax.set_yticks(range(1, len(names) + 1), names)
         ax.set_xlabel(self.metric)
         ax.set_title(f"cross-validation {self.metric}")
-        ax.figure.tight_layout()  # long label names must not be cut off
-        self.ax_, self.figure_ = ax, ax.figure
-        return self
+        return _finish(self, ax)
