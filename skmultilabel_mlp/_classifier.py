@@ -126,6 +126,11 @@ default=None
         Per-epoch ``"loss"`` (and ``"val_loss"`` with early stopping).
     model_ : keras.Model
         The trained network; ``model_.predict`` gives the probabilities.
+        ``predict_proba`` computes the same forward pass from its weights in
+        NumPy (faster for one call, and a row's output never depends on the
+        other rows). Estimators returned by the fold-stacked
+        :func:`~skmultilabel_mlp.model_selection.cross_validate` build it the
+        first time it is read.
 
     See Also
     --------
@@ -293,8 +298,16 @@ default=None
         )
         return self._set_fitted(targets, model, history, pos_weight)
 
-    def _set_fitted(self, targets, model, history, pos_weight):
-        """Record what training learned (shared with the fold-stacked engine)."""
+    def _set_fitted(
+        self, targets, model, history, pos_weight, network=None, build=None
+    ):
+        """Record what training learned (shared with the fold-stacked engine).
+
+        The fold-stacked engine gives ``network`` (the trained layers) and
+        ``build`` (``_model.build_trained``'s arguments) instead of a model:
+        predictions need only the weights, and the ``keras.Model`` is built the
+        first time ``model_`` is read.
+        """
         self.label_names_ = targets.label_names
         self.n_labels_ = targets.Y.shape[1]
         self.classes_ = (
@@ -303,9 +316,31 @@ default=None
             else targets.binary_classes
         )
         self.pos_weight_ = pos_weight
-        self.model_ = model
+        self._keras_model_ = model
+        self._network_ = network
+        self._build_ = build
         self.history_ = history
         return self
+
+    @property
+    def model_(self):
+        """keras.Model: the trained network (built on first read after a fold-stacked fit)."""
+        if "_keras_model_" not in vars(self):
+            raise AttributeError(
+                f"This {type(self).__name__} is not fitted yet: it has no model_."
+            )
+        if self._keras_model_ is None:
+            from . import _model
+
+            self._keras_model_ = _model.build_trained(self._network_, **self._build_)
+            # from now on predictions follow the model, should it be trained further
+            self._network_ = self._build_ = None
+        return self._keras_model_
+
+    @model_.setter
+    def model_(self, model):
+        self._keras_model_ = model
+        self._network_ = self._build_ = None
 
     def _warn_memory(self, X, Y):
         """Warn with an estimate when fitting would exceed ``max_memory_mb``."""
@@ -411,9 +446,16 @@ default=None
     def _label_proba(self, X):
         check_is_fitted(self)
         X = self._validate_features(X, reset=False)
-        from . import _model
+        from . import _forward
 
-        return _model.predict_network(self.model_, X)
+        layers = self._network_
+        if layers is None:
+            layers = _forward.network_from_model(self._keras_model_)
+        if layers is None:  # not a network _forward knows: ask Keras
+            from . import _model
+
+            return _model.predict_network(self._keras_model_, X)
+        return _forward.predict_proba(layers, X)
 
     def predict_proba(self, X):
         """Probability of each label being present.

@@ -178,7 +178,7 @@ def _stacked_cross_validate(
     return_estimator,
     return_indices,
 ):
-    from . import _model, _stacked
+    from . import _stacked
 
     Y = targets.Y.toarray() if sp.issparse(targets.Y) else targets.Y
     y_int = np.nan_to_num(Y, nan=0.0).astype(int)  # for splitting and preprocessing
@@ -211,7 +211,7 @@ def _stacked_cross_validate(
     pos = None if pos_weights[0] is None else np.stack(pos_weights)
     shared = not isinstance(estimator, Pipeline) or len(estimator.steps) == 1
     start = time.perf_counter()
-    models, histories = _stacked.fit_stacked(
+    networks, histories = _stacked.fit_stacked(
         Xs[0] if shared else Xs,
         Y,
         [train for train, _ in splits],
@@ -220,8 +220,6 @@ def _stacked_cross_validate(
             "learning_rate": net["learning_rate"],
             "batch_size": net["batch_size"],
             "epochs": net["epochs"],
-            "optimizer": clf0.optimizer,
-            "losses": [_model.make_loss(masked, w) for w in pos_weights],
         },
         seeds=seeds,
         pos_weights=pos,
@@ -230,7 +228,17 @@ def _stacked_cross_validate(
     results = {"fit_time": [], "score_time": []}
     per_fold_scores, per_fold_train = [], []
     for k, ((est, clf), (train, test)) in enumerate(zip(folds, splits)):
-        clf._set_fitted(targets, models[k], histories[k], pos_weights[k])
+        # the keras.Model is built only if someone reads model_
+        build = {
+            "n_features": Xs[k].shape[1],
+            "architecture": net["architecture"],
+            "optimizer": clf0.optimizer,
+            "learning_rate": net["learning_rate"],
+            "masked": masked,
+            "pos_weight": pos_weights[k],
+            "seed": seeds[k],
+        }
+        clf._set_fitted(targets, None, histories[k], pos_weights[k], networks[k], build)
         results["fit_time"].append(fit_times[k] + share)
         scorer = check_scoring(est, scoring)
         start = time.perf_counter()

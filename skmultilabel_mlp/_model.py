@@ -109,10 +109,7 @@ def build_mlp(
     -------
     keras.Model
     """
-    seeds = np.random.RandomState(seed).randint(
-        2**31 - 1, size=2 * len(hidden_layer_sizes) + 2
-    )
-    seeds = [None] * len(seeds) if seed is None else [int(s) for s in seeds]
+    seeds = layer_seeds(seed, len(hidden_layer_sizes))
 
     def init(name, k):
         return keras.initializers.get(
@@ -142,6 +139,63 @@ def build_mlp(
         name="labels",
     )(x)
     return keras.Model(inputs, outputs, name="multilabel_mlp")
+
+
+def layer_seeds(seed, n_hidden):
+    """The seeds ``build_mlp`` gives its layers: kernel ``i`` at ``2 * i``, the
+    dropout after it at ``2 * i + 1``, the output kernel last (all None unseeded)."""
+    if seed is None:
+        return [None] * (2 * n_hidden + 2)
+    return [
+        int(s)
+        for s in np.random.RandomState(seed).randint(2**31 - 1, size=2 * n_hidden + 2)
+    ]
+
+
+def kernel_initializers(architecture):
+    """Initializer name of each kernel of the network, input side first."""
+    n_hidden = len(architecture["hidden_layer_sizes"])
+    return [architecture["kernel_initializer"]] * n_hidden + ["glorot_uniform"]
+
+
+def initial_weights(n_features, n_labels, architecture, seed):
+    """The weights ``build_mlp(..., seed=seed)`` starts from, without building it."""
+    widths = [n_features, *architecture["hidden_layer_sizes"], n_labels]
+    seeds = layer_seeds(seed, len(widths) - 2)
+    kernel_seeds = seeds[0:-2:2] + seeds[-1:]
+    weights = []
+    for fan_in, fan_out, name, s in zip(
+        widths[:-1], widths[1:], kernel_initializers(architecture), kernel_seeds
+    ):
+        init = keras.initializers.get({"class_name": name, "config": {"seed": s}})
+        kernel = keras.ops.convert_to_numpy(init((fan_in, fan_out), dtype="float32"))
+        weights += [kernel, np.zeros(fan_out, dtype=np.float32)]
+    return weights
+
+
+def build_trained(
+    layers,
+    *,
+    n_features,
+    architecture,
+    optimizer,
+    learning_rate,
+    masked,
+    pos_weight,
+    seed,
+):
+    """A compiled ``keras.Model`` holding trained weights ``[(kernel, bias, _), ...]``.
+
+    Built and compiled exactly as a solo fit's model, so the two are
+    interchangeable (``save``, further ``fit`` calls, ``model_.predict``).
+    """
+    loss = make_loss(masked, pos_weight)
+    model = build_mlp(n_features, layers[-1][0].shape[1], **architecture, seed=seed)
+    model.set_weights([w for kernel, bias, _ in layers for w in (kernel, bias)])
+    compile_like_solo(model, optimizer, learning_rate, loss)
+    # with its slots made, the optimizer saves and loads like a trained one's
+    model.optimizer.build(model.trainable_variables)
+    return model
 
 
 def _build_compiled(
@@ -355,21 +409,16 @@ def fit_network(
 
 
 def predict_network(model, X):
-    """Sigmoid outputs of ``model`` for ``X`` as float64 ``(n_samples, n_labels)``.
+    """Sigmoid outputs of any Keras ``model`` for ``X``, float64 ``(n_samples, n_labels)``.
 
-    ``Model.predict`` sets up a data adapter and a predict function per call,
-    which dominated the scoring of many small fold models (61 ms a first call).
-    On TensorFlow ``predict_on_batch`` costs 13 ms and, unlike an eager call,
-    gives the same outputs whatever the row order; on JAX it jit-compiles per
-    model (60 ms) while the eager call is both fast and order-invariant. Sparse
-    chunks are densified one at a time.
+    The fallback for models ``_forward`` cannot run in NumPy (a ``model_``
+    replaced by hand). ``predict_on_batch`` on chunks: ``Model.predict`` sets up a
+    data adapter per call. Sparse chunks are densified one at a time.
     """
-    eager = keras.config.backend() == "jax"
     chunks = []
     # at most ~64 MB of dense float32 rows at a time (wide sparse inputs)
     rows = max(1, min(PREDICT_BATCH_SIZE, 2**24 // max(X.shape[1], 1)))
     for start in range(0, X.shape[0], rows):
         chunk = np.asarray(_dense(X[start : start + rows]), dtype=np.float32)
-        out = model(chunk, training=False) if eager else model.predict_on_batch(chunk)
-        chunks.append(keras.ops.convert_to_numpy(out))
+        chunks.append(keras.ops.convert_to_numpy(model.predict_on_batch(chunk)))
     return np.concatenate(chunks).astype(np.float64).reshape(X.shape[0], -1)

@@ -17,7 +17,7 @@ This module prepares the copies and dispatches to the backend's implementation
 import keras
 import numpy as np
 
-from ._model import build_mlp, compile_like_solo
+from ._model import initial_weights, kernel_initializers, layer_seeds
 
 __all__ = ["fit_stacked"]
 
@@ -25,7 +25,7 @@ _BETA_1, _BETA_2, _EPSILON = 0.9, 0.999, 1e-7  # Keras' Adam defaults
 
 
 def fit_stacked(X, Y, folds, *, spec, seeds, sample_weight=None, pos_weights=None):
-    """Train one network per fold as one computation; return the Keras models.
+    """Train one network per fold as one computation; return their weights.
 
     Parameters
     ----------
@@ -36,22 +36,21 @@ def fit_stacked(X, Y, folds, *, spec, seeds, sample_weight=None, pos_weights=Non
         Training rows of each fold.
     spec : dict
         ``architecture`` (build_mlp keyword arguments), ``learning_rate``,
-        ``batch_size``, ``epochs``, and ``optimizer`` and ``losses`` (one per
-        fold) to compile the returned models as a solo fit would.
+        ``batch_size`` and ``epochs``.
     seeds : list of K int
-        Initial-weight seeds (as a solo fit's ``random_state`` would give).
+        Initial-weight seeds: copy k starts from the weights
+        ``build_mlp(..., seed=seeds[k])`` starts from, as a solo fit would.
     sample_weight : ndarray (n,) or None
     pos_weights : ndarray (K, n_labels) or None
 
     Returns
     -------
-    models : list of K keras.Model
+    networks : list of K lists ``[(kernel, bias, activation), ...]``
+        Each fold's trained layers, for ``_forward`` and ``_model.build_trained``.
     histories : list of K dict ``{"loss": [...]}``
     """
     arch = spec["architecture"]
     n_features = (X if not isinstance(X, list) else X[0]).shape[1]
-    models = [build_mlp(n_features, Y.shape[1], **arch, seed=s) for s in seeds]
-    init = [m.get_weights() for m in models]
     Xs = (
         np.asarray(X, dtype=np.float32)
         if not isinstance(X, list)
@@ -60,34 +59,46 @@ def fit_stacked(X, Y, folds, *, spec, seeds, sample_weight=None, pos_weights=Non
     weights = (
         np.ones(Y.shape[0], np.float32) if sample_weight is None else sample_weight
     )
-    backend = keras.config.backend()
-    if backend == "jax":
+    n_hidden = len(arch["hidden_layer_sizes"])
+    run = {
+        "activation": arch["activation"],
+        "dropout": float(arch["dropout"]),
+        "alpha": float(arch["alpha"]),
+        "learning_rate": float(spec["learning_rate"]),
+        "batch_size": int(spec["batch_size"]),
+        "epochs": int(spec["epochs"]),
+        "hidden_layer_sizes": tuple(arch["hidden_layer_sizes"]),
+        "seed": int(seeds[0] % (2**30)),
+    }
+    if keras.config.backend() == "jax":
         from ._stacked_jax import train
+
+        # the JAX engine draws the initial weights inside its compiled program
+        # (eager initializer calls would each compile a program of their own)
+        kernel_seeds = np.array(
+            [
+                (lambda ls: ls[0:-2:2] + ls[-1:])(layer_seeds(s, n_hidden))
+                for s in seeds
+            ],
+            dtype=np.uint32,
+        )
+        init = (kernel_seeds, tuple(kernel_initializers(arch)))
     else:
         from ._stacked_tf import train
-    stacked, history = train(
-        init,
-        Xs,
-        Y,
-        weights,
-        folds,
-        pos_weights,
-        {
-            "activation": arch["activation"],
-            "dropout": float(arch["dropout"]),
-            "alpha": float(arch["alpha"]),
-            "learning_rate": float(spec["learning_rate"]),
-            "batch_size": int(spec["batch_size"]),
-            "epochs": int(spec["epochs"]),
-            "seed": int(seeds[0] % (2**30)),
-        },
-    )
-    for k, model in enumerate(models):
-        model.set_weights([w[k] for w in stacked])
-        # compiled as a solo fit's model is, so the two are interchangeable
-        compile_like_solo(
-            model, spec["optimizer"], spec["learning_rate"], spec["losses"][k]
-        )
-    return models, [
+
+        by_seed = {
+            s: initial_weights(n_features, Y.shape[1], arch, s) for s in set(seeds)
+        }
+        init = [by_seed[s] for s in seeds]
+    stacked, history = train(init, Xs, Y, weights, folds, pos_weights, run)
+    activations = [arch["activation"]] * n_hidden + ["sigmoid"]
+    networks = [
+        [
+            (stacked[2 * i][k], stacked[2 * i + 1][k], act)
+            for i, act in enumerate(activations)
+        ]
+        for k in range(len(folds))
+    ]
+    return networks, [
         {"loss": history[:, k].astype(float).tolist()} for k in range(len(folds))
     ]
