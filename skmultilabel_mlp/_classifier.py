@@ -304,7 +304,7 @@ default=None
         """Record what training learned (shared with the fold-stacked engine).
 
         The fold-stacked engine gives ``network`` (the trained layers) and
-        ``build`` (``_model.build_trained``'s arguments) instead of a model:
+        ``build`` (``_network.build_trained``'s arguments) instead of a model:
         predictions need only the weights, and the ``keras.Model`` is built the
         first time ``model_`` is read.
         """
@@ -330,9 +330,9 @@ default=None
                 f"This {type(self).__name__} is not fitted yet: it has no model_."
             )
         if self._keras_model_ is None:
-            from . import _model
+            from . import _network
 
-            self._keras_model_ = _model.build_trained(self._network_, **self._build_)
+            self._keras_model_ = _network.build_trained(self._network_, **self._build_)
             # from now on predictions follow the model, should it be trained further
             self._network_ = self._build_ = None
         return self._keras_model_

@@ -9,7 +9,7 @@ depend on the other rows of the call. It also means a fitted classifier can
 predict from its weights alone, before (or without) a ``keras.Model`` being
 built for it: the fold-stacked engine hands back weights, not models.
 
-Only the layers ``_model.build_mlp`` makes are known here; the caller falls back
+Only the layers ``_network.build_mlp`` makes are known here; the caller falls back
 to Keras for anything else.
 """
 

@@ -267,7 +267,7 @@ def load(path, *, key=None):
     """
     import keras
 
-    from . import _model  # noqa: F401  (registers the package's loss with Keras)
+    from . import _network  # noqa: F401  (registers the package's loss with Keras)
     from ._classifier import MultiLabelMLPClassifier
 
     path = Path(path)

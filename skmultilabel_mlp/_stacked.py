@@ -17,7 +17,7 @@ This module prepares the copies and dispatches to the backend's implementation
 import keras
 import numpy as np
 
-from ._model import initial_weights, kernel_initializers, layer_seeds
+from ._network import initial_weights, kernel_initializers, layer_seeds
 
 __all__ = ["fit_stacked"]
 
@@ -46,7 +46,7 @@ def fit_stacked(X, Y, folds, *, spec, seeds, sample_weight=None, pos_weights=Non
     Returns
     -------
     networks : list of K lists ``[(kernel, bias, activation), ...]``
-        Each fold's trained layers, for ``_forward`` and ``_model.build_trained``.
+        Each fold's trained layers, for ``_forward`` and ``_network.build_trained``.
     histories : list of K dict ``{"loss": [...]}``
     """
     arch = spec["architecture"]

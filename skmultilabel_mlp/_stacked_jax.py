@@ -51,7 +51,7 @@ def _loss_and_grads(params, x, y, known, row_weight, count, pos_weight, key, spe
     """Each copy's loss (K,) and its gradients, by hand.
 
     The loss is the masked, weighted binary cross-entropy of a solo fit computed
-    from the logits (``_model.MaskedBinaryCrossentropy``) plus ``alpha`` times
+    from the logits (``_network.MaskedBinaryCrossentropy``) plus ``alpha`` times
     the squared kernels. The backward pass is written out rather than traced
     with ``jax.grad``: the program is smaller, so it traces and compiles in
     about half the time, and every dot keeps the layout XLA runs fastest.

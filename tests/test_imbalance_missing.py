@@ -126,7 +126,7 @@ def test_fully_known_y_gives_the_same_model_with_or_without_masking(multilabel_d
 def test_masked_loss_equals_keras_bce_and_ignores_unknown_entries():
     import keras
 
-    from skmultilabel_mlp._model import MaskedBinaryCrossentropy
+    from skmultilabel_mlp._network import MaskedBinaryCrossentropy
 
     y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]], dtype=np.float32)
     p = np.array([[0.9, 0.2, 0.6], [0.3, 0.7, 0.1]], dtype=np.float32)

@@ -1,9 +1,14 @@
 """Inside the fold-stacked engine: initial weights, the shuffle, compiler options."""
 
+import os
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
 
-from skmultilabel_mlp import _model
+from skmultilabel_mlp import _network as _model
 
 ARCH = {
     "hidden_layer_sizes": (6, 4),
@@ -117,3 +122,30 @@ def test_jax_engine_reraises_other_xla_errors(monkeypatch, multilabel_data):
     )
     with pytest.raises(jax.errors.JaxRuntimeError, match="out of memory"):
         cross_val_score(MultiLabelMLPClassifier(epochs=2), X, Y, cv=3)
+
+
+def test_jax_cross_validation_never_imports_tensorflow():
+    """TensorFlow's import alone costs more than a whole fold-stacked CV on JAX."""
+    pytest.importorskip("jax")
+    code = textwrap.dedent(
+        """
+        import sys
+        from sklearn.datasets import make_multilabel_classification
+        from skmultilabel_mlp import MultiLabelMLPClassifier
+        from skmultilabel_mlp.model_selection import cross_validate
+        X, Y = make_multilabel_classification(60, random_state=0)
+        res = cross_validate(MultiLabelMLPClassifier(epochs=2), X, Y, cv=3,
+                             return_estimator=True)
+        res["estimator"][0].predict_proba(X)
+        print(sorted(m for m in ("tensorflow", "scikeras") if m in sys.modules))
+        """
+    )
+    env = {**os.environ, "KERAS_BACKEND": "jax"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]"

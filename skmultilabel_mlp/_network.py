@@ -1,0 +1,201 @@
+"""The Keras network: its layers, initial weights, loss and compilation.
+
+Shared by the solo fit (``_model``, which adds scikeras and the ``tf.data``
+loop) and the fold-stacked engines (``_stacked*``), which need the network but
+not TensorFlow: on the JAX backend a fold-stacked cross-validation never imports
+it.
+"""
+
+import keras
+import numpy as np
+
+__all__ = [
+    "MaskedBinaryCrossentropy",
+    "build_mlp",
+    "build_trained",
+    "compile_like_solo",
+    "initial_weights",
+    "kernel_initializers",
+    "layer_seeds",
+    "make_loss",
+    "steps_per_execution",
+]
+
+
+def steps_per_execution(steps_per_epoch):
+    """Run a whole epoch per compiled call: ``steps_per_execution = steps_per_epoch``.
+
+    Several optimiser steps per call remove most of the fixed per-step cost of a
+    small MLP (see ARCHITECTURE), and Keras rounds every epoch up to a whole
+    number of calls, so any count that does not divide the epoch adds optimiser
+    steps (measured: 320 instead of 70 for 200 rows, batch 32, 10 epochs, with a
+    fixed 32). The whole epoch is the one count that is both exact and fastest.
+    """
+    return max(int(steps_per_epoch), 1)
+
+
+@keras.saving.register_keras_serializable(package="skmultilabel_mlp")
+class MaskedBinaryCrossentropy(keras.losses.Loss):
+    """Binary cross-entropy per label with unknown (NaN) targets masked out.
+
+    ``pos_weight`` multiplies the positive term of each label's cross-entropy
+    (one weight per label), which is how ``class_weight`` reaches the loss. Each
+    sample's loss is the sum over its known labels divided by the number of
+    labels, so with no NaN and unit weights it equals Keras' binary cross-entropy.
+    """
+
+    def __init__(self, pos_weight=None, name="masked_binary_crossentropy", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.pos_weight = None if pos_weight is None else [float(w) for w in pos_weight]
+
+    def call(self, y_true, y_pred):
+        ops = keras.ops
+        y_true = ops.cast(y_true, y_pred.dtype)
+        known = ops.logical_not(ops.isnan(y_true))
+        y = ops.where(known, y_true, ops.zeros_like(y_true))
+        # ops.binary_crossentropy uses the sigmoid's logits where the backend keeps
+        # them (TensorFlow), exactly as Keras' own loss: no clipping at 1e-7
+        neg_log_p = ops.binary_crossentropy(ops.ones_like(y), y_pred)
+        neg_log_1mp = ops.binary_crossentropy(ops.zeros_like(y), y_pred)
+        pos = y * neg_log_p
+        if self.pos_weight is not None:
+            pos = pos * ops.convert_to_tensor(self.pos_weight, dtype=y_pred.dtype)
+        terms = pos + (1.0 - y) * neg_log_1mp
+        terms = ops.where(known, terms, ops.zeros_like(terms))
+        return ops.sum(terms, axis=-1) / ops.cast(ops.shape(y_pred)[-1], y_pred.dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "pos_weight": self.pos_weight}
+
+
+def build_mlp(
+    n_features,
+    n_labels,
+    *,
+    hidden_layer_sizes=(20,),
+    activation="relu",
+    kernel_initializer="he_uniform",
+    dropout=0.0,
+    alpha=0.0,
+    seed=None,
+):
+    """Build (but do not compile) the MLP: hidden Dense layers, one sigmoid per label.
+
+    Parameters
+    ----------
+    n_features, n_labels : int
+        Input width and number of sigmoid outputs.
+    hidden_layer_sizes, activation, kernel_initializer, dropout, alpha
+        As in :class:`~skmultilabel_mlp.MultiLabelMLPClassifier`.
+    seed : int or None
+        Seeds every initializer and dropout layer explicitly, so building is
+        reproducible without touching any global random state.
+
+    Returns
+    -------
+    keras.Model
+    """
+    seeds = layer_seeds(seed, len(hidden_layer_sizes))
+
+    def init(name, k):
+        return keras.initializers.get(
+            {"class_name": name, "config": {"seed": seeds[k]}}
+        )
+
+    regularizer = keras.regularizers.L2(alpha) if alpha > 0 else None
+    inputs = keras.Input(shape=(n_features,), name="features")
+    x = inputs
+    for i, width in enumerate(hidden_layer_sizes):
+        x = keras.layers.Dense(
+            width,
+            activation=activation,
+            kernel_initializer=init(kernel_initializer, 2 * i),
+            kernel_regularizer=regularizer,
+            name=f"hidden_{i}",
+        )(x)
+        if dropout > 0:
+            x = keras.layers.Dropout(
+                dropout, seed=seeds[2 * i + 1], name=f"dropout_{i}"
+            )(x)
+    outputs = keras.layers.Dense(
+        n_labels,
+        activation="sigmoid",
+        kernel_initializer=init("glorot_uniform", -1),
+        kernel_regularizer=regularizer,
+        name="labels",
+    )(x)
+    return keras.Model(inputs, outputs, name="multilabel_mlp")
+
+
+def layer_seeds(seed, n_hidden):
+    """The seeds ``build_mlp`` gives its layers: kernel ``i`` at ``2 * i``, the
+    dropout after it at ``2 * i + 1``, the output kernel last (all None unseeded)."""
+    if seed is None:
+        return [None] * (2 * n_hidden + 2)
+    return [
+        int(s)
+        for s in np.random.RandomState(seed).randint(2**31 - 1, size=2 * n_hidden + 2)
+    ]
+
+
+def kernel_initializers(architecture):
+    """Initializer name of each kernel of the network, input side first."""
+    n_hidden = len(architecture["hidden_layer_sizes"])
+    return [architecture["kernel_initializer"]] * n_hidden + ["glorot_uniform"]
+
+
+def initial_weights(n_features, n_labels, architecture, seed):
+    """The weights ``build_mlp(..., seed=seed)`` starts from, without building it."""
+    widths = [n_features, *architecture["hidden_layer_sizes"], n_labels]
+    seeds = layer_seeds(seed, len(widths) - 2)
+    kernel_seeds = seeds[0:-2:2] + seeds[-1:]
+    weights = []
+    for fan_in, fan_out, name, s in zip(
+        widths[:-1], widths[1:], kernel_initializers(architecture), kernel_seeds
+    ):
+        init = keras.initializers.get({"class_name": name, "config": {"seed": s}})
+        kernel = keras.ops.convert_to_numpy(init((fan_in, fan_out), dtype="float32"))
+        weights += [kernel, np.zeros(fan_out, dtype=np.float32)]
+    return weights
+
+
+def build_trained(
+    layers,
+    *,
+    n_features,
+    architecture,
+    optimizer,
+    learning_rate,
+    masked,
+    pos_weight,
+    seed,
+):
+    """A compiled ``keras.Model`` holding trained weights ``[(kernel, bias, _), ...]``.
+
+    Built and compiled exactly as a solo fit's model, so the two are
+    interchangeable (``save``, further ``fit`` calls, ``model_.predict``).
+    """
+    loss = make_loss(masked, pos_weight)
+    model = build_mlp(n_features, layers[-1][0].shape[1], **architecture, seed=seed)
+    model.set_weights([w for kernel, bias, _ in layers for w in (kernel, bias)])
+    compile_like_solo(model, optimizer, learning_rate, loss)
+    # with its slots made, the optimizer saves and loads like a trained one's
+    model.optimizer.build(model.trainable_variables)
+    return model
+
+
+def compile_like_solo(model, optimizer, learning_rate, loss, steps_per_epoch=1):
+    """Compile ``model`` with the optimiser, loss and steps per execution of a fit."""
+    opt = type(keras.optimizers.get(optimizer))(learning_rate=learning_rate)
+    model.compile(
+        optimizer=opt,
+        loss=loss,
+        steps_per_execution=steps_per_execution(steps_per_epoch),
+    )
+
+
+def make_loss(masked=False, pos_weight=None):
+    """Keras' BCE, or the masked / positive-weighted BCE when either is needed."""
+    if masked or pos_weight is not None:
+        return MaskedBinaryCrossentropy(pos_weight=pos_weight)
+    return keras.losses.BinaryCrossentropy()
