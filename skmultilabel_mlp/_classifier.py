@@ -1,6 +1,5 @@
 """MultiLabelMLPClassifier: the scikit-learn face of the Keras multi-label MLP."""
 
-import itertools
 import warnings
 from numbers import Integral, Real
 
@@ -17,6 +16,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._memory import warn_if_too_large
 from ._validation import _is_label_set_sequence, encode_targets
 from ._weights import resolve_pos_weight
 
@@ -274,7 +274,13 @@ default=None
                 "row per sample."
             )
         self._check_known_labels(Y, targets.label_names)
-        self._warn_memory(X, Y)
+        warn_if_too_large(
+            X,
+            Y,
+            _as_sizes(self.hidden_layer_sizes).tolist(),
+            self.batch_size,
+            self.max_memory_mb,
+        )
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float32, ensure_non_negative=True
         )
@@ -341,32 +347,6 @@ default=None
     def model_(self, model):
         self._keras_model_ = model
         self._network_ = self._build_ = None
-
-    def _warn_memory(self, X, Y):
-        """Warn with an estimate when fitting would exceed ``max_memory_mb``."""
-
-        def data_bytes(A):
-            # dense: our float32 copy plus the input pipeline's; sparse: CSR arrays
-            return A.nnz * 12 * 2 if sp.issparse(A) else A.shape[0] * A.shape[1] * 4 * 2
-
-        widths = [X.shape[1], *_as_sizes(self.hidden_layer_sizes).tolist(), Y.shape[1]]
-        n_weights = sum(a * b + b for a, b in itertools.pairwise(widths))
-        parts = {
-            "X": data_bytes(X),
-            "y": data_bytes(Y),
-            "network": n_weights * 4 * 4,  # weights, gradients, two Adam moments
-            "batches": self.batch_size * sum(widths) * 4 * 4,
-        }
-        total_mb = sum(parts.values()) / 2**20
-        if total_mb > self.max_memory_mb:
-            detail = ", ".join(f"{k} {v / 2**20:.0f} MB" for k, v in parts.items())
-            warnings.warn(
-                f"fit needs about {total_mb:.0f} MB ({detail}), more than "
-                f"max_memory_mb={self.max_memory_mb}; consider sparse X or y, fewer "
-                "hidden units, or raise max_memory_mb.",
-                ResourceWarning,
-                stacklevel=4,
-            )
 
     def _validate_features(self, X, *, reset):
         X = validate_data(
