@@ -1,5 +1,6 @@
 """Inside the fold-stacked engine: initial weights, the shuffle, compiler options."""
 
+import itertools
 import os
 import subprocess
 import sys
@@ -8,7 +9,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from skmultilabel_mlp import _network as _model
+from skmultilabel_mlp import _network
 
 ARCH = {
     "hidden_layer_sizes": (6, 4),
@@ -26,8 +27,8 @@ def _backend():
 
 
 def test_initial_weights_are_those_a_solo_fit_starts_from():
-    expected = _model.build_mlp(5, 3, **ARCH, seed=11).get_weights()
-    got = _model.initial_weights(5, 3, ARCH, 11)
+    expected = _network.build_mlp(5, 3, **ARCH, seed=11).get_weights()
+    got = _network.initial_weights(5, 3, ARCH, 11)
     assert len(got) == len(expected)
     for a, b in zip(got, expected):
         np.testing.assert_array_equal(a, b)
@@ -47,15 +48,17 @@ def test_jax_engine_draws_the_same_initial_weights_inside_its_program():
 
     seeds = [3, 11]
     kernel_seeds = np.array(
-        [(lambda s: s[0:-2:2] + s[-1:])(_model.layer_seeds(s, 2)) for s in seeds],
+        [(lambda s: s[0:-2:2] + s[-1:])(_network.layer_seeds(s, 2)) for s in seeds],
         dtype=np.uint32,
     )
     draw = jax.jit(_initial_params, static_argnums=(1, 2))
     params = draw(
-        jnp.asarray(kernel_seeds), tuple(_model.kernel_initializers(ARCH)), (5, 6, 4, 3)
+        jnp.asarray(kernel_seeds),
+        tuple(_network.kernel_initializers(ARCH)),
+        (5, 6, 4, 3),
     )
     for k, seed in enumerate(seeds):
-        expected = _model.build_mlp(5, 3, **ARCH, seed=seed).get_weights()
+        expected = _network.build_mlp(5, 3, **ARCH, seed=seed).get_weights()
         for p, e in zip(params, expected):
             np.testing.assert_array_equal(np.asarray(p[k]), e)
 
@@ -149,3 +152,65 @@ def test_jax_cross_validation_never_imports_tensorflow():
         check=True,
     )
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@jax_only
+@pytest.mark.parametrize(
+    "activation,dropout,alpha",
+    [("relu", 0.0, 0.0), ("tanh", 0.3, 0.01), ("gelu", 0.5, 0.1)],
+)
+def test_jax_hand_written_gradients_equal_autodiff(activation, dropout, alpha):
+    """The backward pass written out equals jax.grad of the solo fit's loss."""
+    import jax
+    import jax.numpy as jnp
+    import keras
+
+    from skmultilabel_mlp._stacked_jax import _loss_and_grads
+
+    rng = np.random.default_rng(0)
+    K, B, widths = 3, 8, (5, 6, 4, 3)
+    params = []
+    for fan_in, fan_out in itertools.pairwise(widths):
+        params += [
+            jnp.asarray(rng.normal(size=(K, fan_in, fan_out)), jnp.float32),
+            jnp.asarray(rng.normal(size=(K, fan_out)), jnp.float32),
+        ]
+    x = jnp.asarray(rng.normal(size=(K, B, widths[0])), jnp.float32)
+    y = jnp.asarray(rng.random((K, B, widths[-1])) < 0.4, jnp.float32)
+    known = jnp.asarray(rng.random((K, B, widths[-1])) < 0.8)
+    y = jnp.where(known, y, 0.0)
+    row_weight = jnp.asarray(rng.random((K, B)) * 2, jnp.float32)
+    count = jnp.asarray([B, B - 2, 1], jnp.float32)
+    pos_weight = jnp.asarray(rng.random((K, widths[-1])) + 0.5, jnp.float32)
+    key = jax.random.PRNGKey(3)
+    spec = {"activation": activation, "dropout": dropout, "alpha": alpha}
+
+    def reference(params):
+        act = keras.activations.get(activation)
+        h = x
+        for i in range(len(params) // 2 - 1):
+            h = act(
+                jnp.einsum("kbd,kdh->kbh", h, params[2 * i])
+                + params[2 * i + 1][:, None]
+            )
+            if dropout > 0:
+                keep = (
+                    jax.random.uniform(jax.random.fold_in(key, i), h.shape) >= dropout
+                )
+                h = jnp.where(keep, h / (1.0 - dropout), 0.0)
+        z = jnp.einsum("kbd,kdh->kbh", h, params[-2]) + params[-1][:, None]
+        terms = pos_weight[:, None] * y * jax.nn.softplus(-z) + (
+            1 - y
+        ) * jax.nn.softplus(z)
+        row = jnp.where(known, terms, 0.0).sum(axis=2) / y.shape[2] * row_weight
+        loss = row.sum(axis=1) / jnp.maximum(count, 1.0)
+        loss = loss + alpha * sum((W**2).sum(axis=(1, 2)) for W in params[::2])
+        return loss.sum(), loss
+
+    expected_grads, expected_loss = jax.grad(reference, has_aux=True)(params)
+    loss, grads = _loss_and_grads(
+        params, x, y, known, row_weight, count, pos_weight, key, spec
+    )
+    np.testing.assert_allclose(loss, expected_loss, rtol=1e-5)
+    for g, e in zip(grads, expected_grads):
+        np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-6)
