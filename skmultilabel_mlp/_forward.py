@@ -26,6 +26,10 @@ def _elu(a):
     return np.where(a > 0, a, np.expm1(np.minimum(a, 0)))
 
 
+def _silu(a):
+    return a * special.expit(a)
+
+
 ACTIVATIONS = {
     "linear": lambda a: a,
     "relu": lambda a: np.maximum(a, 0),
@@ -35,8 +39,9 @@ ACTIVATIONS = {
     "selu": lambda a: _SELU_SCALE * np.where(a > 0, a, _SELU_ALPHA * _elu(a)),
     # Keras' default gelu is the exact one (approximate=False)
     "gelu": lambda a: 0.5 * a * (1.0 + special.erf(a / np.sqrt(2.0))),
-    "swish": lambda a: a * special.expit(a),
-    "silu": lambda a: a * special.expit(a),
+    # Keras serialises its swish activation as "silu"
+    "swish": _silu,
+    "silu": _silu,
 }
 
 _ROWS_PER_CHUNK = 8192

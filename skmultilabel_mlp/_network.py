@@ -15,7 +15,7 @@ __all__ = [
     "build_trained",
     "compile_like_solo",
     "initial_weights",
-    "kernel_initializers",
+    "kernel_inits",
     "layer_seeds",
     "make_loss",
     "steps_per_execution",
@@ -96,11 +96,11 @@ def build_mlp(
     keras.Model
     """
     seeds = layer_seeds(seed, len(hidden_layer_sizes))
+    kernels = kernel_inits(kernel_initializer, seeds)
 
-    def init(name, k):
-        return keras.initializers.get(
-            {"class_name": name, "config": {"seed": seeds[k]}}
-        )
+    def init(k):
+        name, s = kernels[k]
+        return keras.initializers.get({"class_name": name, "config": {"seed": s}})
 
     regularizer = keras.regularizers.L2(alpha) if alpha > 0 else None
     inputs = keras.Input(shape=(n_features,), name="features")
@@ -109,7 +109,7 @@ def build_mlp(
         x = keras.layers.Dense(
             width,
             activation=activation,
-            kernel_initializer=init(kernel_initializer, 2 * i),
+            kernel_initializer=init(i),
             kernel_regularizer=regularizer,
             name=f"hidden_{i}",
         )(x)
@@ -120,7 +120,7 @@ def build_mlp(
     outputs = keras.layers.Dense(
         n_labels,
         activation="sigmoid",
-        kernel_initializer=init("glorot_uniform", -1),
+        kernel_initializer=init(-1),
         kernel_regularizer=regularizer,
         name="labels",
     )(x)
@@ -138,21 +138,25 @@ def layer_seeds(seed, n_hidden):
     ]
 
 
-def kernel_initializers(architecture):
-    """Initializer name of each kernel of the network, input side first."""
-    n_hidden = len(architecture["hidden_layer_sizes"])
-    return [architecture["kernel_initializer"]] * n_hidden + ["glorot_uniform"]
+def kernel_inits(kernel_initializer, seeds):
+    """``(initializer name, seed)`` of each kernel, input side first.
+
+    ``seeds`` are ``layer_seeds``; the output kernel is Glorot-uniform, as in
+    Keras' Dense default, whatever ``kernel_initializer`` the hidden ones use.
+    """
+    n_hidden = (len(seeds) - 2) // 2
+    names = [kernel_initializer] * n_hidden + ["glorot_uniform"]
+    return list(zip(names, seeds[0:-2:2] + seeds[-1:]))
 
 
 def initial_weights(n_features, n_labels, architecture, seed):
     """The weights ``build_mlp(..., seed=seed)`` starts from, without building it."""
     widths = [n_features, *architecture["hidden_layer_sizes"], n_labels]
-    seeds = layer_seeds(seed, len(widths) - 2)
-    kernel_seeds = seeds[0:-2:2] + seeds[-1:]
+    kernels = kernel_inits(
+        architecture["kernel_initializer"], layer_seeds(seed, len(widths) - 2)
+    )
     weights = []
-    for fan_in, fan_out, name, s in zip(
-        widths[:-1], widths[1:], kernel_initializers(architecture), kernel_seeds
-    ):
+    for fan_in, fan_out, (name, s) in zip(widths[:-1], widths[1:], kernels):
         init = keras.initializers.get({"class_name": name, "config": {"seed": s}})
         kernel = keras.ops.convert_to_numpy(init((fan_in, fan_out), dtype="float32"))
         weights += [kernel, np.zeros(fan_out, dtype=np.float32)]

@@ -17,7 +17,7 @@ This module prepares the copies and dispatches to the backend's implementation
 import keras
 import numpy as np
 
-from ._network import initial_weights, kernel_initializers, layer_seeds
+from ._network import initial_weights, kernel_inits, layer_seeds
 
 __all__ = ["fit_stacked"]
 
@@ -67,7 +67,6 @@ def fit_stacked(X, Y, folds, *, spec, seeds, sample_weight=None, pos_weights=Non
         "learning_rate": float(spec["learning_rate"]),
         "batch_size": int(spec["batch_size"]),
         "epochs": int(spec["epochs"]),
-        "hidden_layer_sizes": tuple(arch["hidden_layer_sizes"]),
         "seed": int(seeds[0] % (2**30)),
     }
     if keras.config.backend() == "jax":
@@ -75,14 +74,15 @@ def fit_stacked(X, Y, folds, *, spec, seeds, sample_weight=None, pos_weights=Non
 
         # the JAX engine draws the initial weights inside its compiled program
         # (eager initializer calls would each compile a program of their own)
-        kernel_seeds = np.array(
-            [
-                (lambda ls: ls[0:-2:2] + ls[-1:])(layer_seeds(s, n_hidden))
-                for s in seeds
-            ],
-            dtype=np.uint32,
+        kernels = [
+            kernel_inits(arch["kernel_initializer"], layer_seeds(s, n_hidden))
+            for s in seeds
+        ]
+        init = (
+            np.array([[s for _, s in k] for k in kernels], dtype=np.uint32),
+            tuple(name for name, _ in kernels[0]),
+            (n_features, *arch["hidden_layer_sizes"], Y.shape[1]),
         )
-        init = (kernel_seeds, tuple(kernel_initializers(arch)))
     else:
         from ._stacked_tf import train
 

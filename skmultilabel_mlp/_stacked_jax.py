@@ -245,9 +245,10 @@ def _run(*args, **static):
 def train(init, X, Y, weights, folds, pos_weight, spec):
     """Run the stacked training; return (stacked parameter arrays, history (E, K)).
 
-    ``init`` is ``(kernel_seeds (K, n_kernels) uint32, initializer names)``.
+    ``init`` is ``(kernel_seeds (K, n_kernels) uint32, initializer names, layer
+    widths)``.
     """
-    kernel_seeds, initializers = init
+    kernel_seeds, initializers, widths = init
     K = len(folds)
     n_k = np.array([len(f) for f in folds])
     N = int(n_k.max())
@@ -256,7 +257,6 @@ def train(init, X, Y, weights, folds, pos_weight, spec):
         rows[k, : len(f)] = f
     pw = np.ones((K, Y.shape[1])) if pos_weight is None else pos_weight
     steps = int(-(-N // spec["batch_size"]))
-    widths = (X.shape[-1], *spec["hidden_layer_sizes"], Y.shape[1])
     # tracing makes many small Python objects; with TensorFlow and Keras loaded
     # the collector's full passes over them cost more than the tracing itself
     collecting = gc.isenabled()
@@ -273,17 +273,11 @@ def train(init, X, Y, weights, folds, pos_weight, spec):
             jax.random.PRNGKey(spec["seed"]),
             # the seeds travel as data, not in the static spec: another
             # random_state reuses the compiled program instead of compiling again
-            spec_items=tuple(
-                sorted(
-                    (k, v)
-                    for k, v in spec.items()
-                    if k not in ("seed", "hidden_layer_sizes")
-                )
-            ),
+            spec_items=tuple(sorted((k, v) for k, v in spec.items() if k != "seed")),
             shared=X.ndim == 2,
             steps=steps,
             initializers=tuple(initializers),
-            widths=widths,
+            widths=tuple(widths),
         )
         return [np.asarray(p) for p in params], np.asarray(history)
     finally:

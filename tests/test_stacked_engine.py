@@ -47,14 +47,15 @@ def test_jax_engine_draws_the_same_initial_weights_inside_its_program():
     from skmultilabel_mlp._stacked_jax import _initial_params
 
     seeds = [3, 11]
-    kernel_seeds = np.array(
-        [(lambda s: s[0:-2:2] + s[-1:])(_network.layer_seeds(s, 2)) for s in seeds],
-        dtype=np.uint32,
-    )
+    kernels = [
+        _network.kernel_inits(ARCH["kernel_initializer"], _network.layer_seeds(s, 2))
+        for s in seeds
+    ]
+    kernel_seeds = np.array([[s for _, s in k] for k in kernels], dtype=np.uint32)
     draw = jax.jit(_initial_params, static_argnums=(1, 2))
     params = draw(
         jnp.asarray(kernel_seeds),
-        tuple(_network.kernel_initializers(ARCH)),
+        tuple(name for name, _ in kernels[0]),
         (5, 6, 4, 3),
     )
     for k, seed in enumerate(seeds):
