@@ -155,23 +155,16 @@ def test_fit_predict_and_tune_round_trip(files):
     assert code == 0 and tuned.exists() and out.count("\t") == 3
 
 
-def test_predict_reads_standard_input(files, monkeypatch):
-    model = files / "stdin.skmlp"
-    assert (
-        run(
-            [
-                "fit",
-                str(files / "train.csv"),
-                "--labels",
-                "sport,tech,art",
-                "--output",
-                str(model),
-                "--epochs",
-                "2",
-            ]
-        )[0]
-        == 0
-    )
+@pytest.fixture(scope="module")
+def model(files):
+    """A model fitted by the CLI, for the tests that only predict with it."""
+    path = files / "fitted.skmlp"
+    argv = ["fit", str(files / "train.csv"), "--labels", "sport,tech,art"]
+    assert run([*argv, "--output", str(path), "--epochs", "2"])[0] == 0
+    return path
+
+
+def test_predict_reads_standard_input(files, model, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO((files / "new.csv").read_text()))
     code, out, _ = run(["predict", str(model), "-"])
     assert code == 0 and out.splitlines()[0].startswith("p(sport)")
@@ -213,23 +206,7 @@ def test_failures_exit_1_with_one_line_and_no_output_file(files, argv, message):
     assert not out_file.exists()
 
 
-def test_mismatched_features_at_predict(files):
-    model = files / "mm.skmlp"
-    assert (
-        run(
-            [
-                "fit",
-                str(files / "train.csv"),
-                "--labels",
-                "sport,tech,art",
-                "--output",
-                str(model),
-                "--epochs",
-                "2",
-            ]
-        )[0]
-        == 0
-    )
+def test_mismatched_features_at_predict(files, model):
     pd.DataFrame(np.zeros((2, 3)), columns=["f0", "f1", "zz"]).to_csv(
         files / "bad.csv", index=False
     )
