@@ -5,7 +5,12 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, _fit_context
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MultiOutputMixin,
+    _fit_context,
+)
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.utils import check_random_state
@@ -16,22 +21,14 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._memory import warn_if_too_large
-from ._validation import _is_label_set_sequence, encode_targets
-from ._weights import resolve_pos_weight
+from . import _engine
+from ._class_weight import resolve_pos_weight
+from ._holdout import stratified_holdout
+from ._targets import _is_label_set_sequence, encode_targets
+from ._utils import indicator_01, multilabel_classes, warn_if_too_large
+from .metrics import exact_match_score
 
 __all__ = ["MultiLabelMLPClassifier"]
-
-_ACTIVATIONS = {"relu", "tanh", "sigmoid", "elu", "selu", "gelu", "swish", "linear"}
-_INITIALIZERS = {
-    "he_uniform",
-    "he_normal",
-    "glorot_uniform",
-    "glorot_normal",
-    "lecun_uniform",
-    "lecun_normal",
-}
-_OPTIMIZERS = {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}
 
 
 class MultiLabelMLPClassifier(ClassifierMixin, MultiOutputMixin, BaseEstimator):
@@ -167,11 +164,11 @@ default=None
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "activation": [StrOptions(_ACTIVATIONS)],
-        "kernel_initializer": [StrOptions(_INITIALIZERS)],
+        "activation": [StrOptions(set(_engine.ACTIVATIONS))],
+        "kernel_initializer": [StrOptions(set(_engine.INITIALIZERS))],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "optimizer": [StrOptions(_OPTIMIZERS)],
+        "optimizer": [StrOptions(set(_engine.OPTIMIZERS))],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
@@ -190,7 +187,7 @@ default=None
 
     def __init__(
         self,
-        hidden_layer_sizes=(20,),
+        hidden_layer_sizes=_engine.DEFAULT_HIDDEN_LAYER_SIZES,
         *,
         activation="relu",
         kernel_initializer="he_uniform",
@@ -267,86 +264,224 @@ default=None
     def _fit(self, X, y, sample_weight):
         X = self._validate_features(X, reset=True)
         targets = encode_targets(y, missing_label=self.missing_label)
-        Y = targets.Y
-        if Y.shape[0] != X.shape[0]:
-            raise ValueError(
-                f"X has {X.shape[0]} rows but y has {Y.shape[0]}; give one label "
-                "row per sample."
+        sample_weight = self._check_rows(X, targets, sample_weight)
+        train, validation = self._validation_split(targets.Y)
+        spec = self._fit_spec(X, targets, train)
+        model, history = _engine.fit_keras(
+            spec,
+            _take(X, train),
+            _take(targets.Y, train),
+            _take(sample_weight, train),
+            validation_data=None
+            if validation is None
+            else (_take(X, validation), targets.Y[validation]),
+            callbacks=self.callbacks,
+        )
+        return self._set_fitted(targets, spec, history, model=model)
+
+    @staticmethod
+    def _fit_copies(estimators, Xs, y, rows, sample_weight=None):
+        """Fit K unfitted classifiers at once, copy ``k`` on rows ``rows[k]`` of ``Xs[k]``.
+
+        The hook cross-validation uses. ``Xs[k]`` holds every row, as copy
+        ``k``'s preprocessing transformed them; ``y`` and ``sample_weight``
+        cover every row too. Each copy is prepared exactly as ``fit`` prepares
+        itself (checks, class weights, its own seed drawn from its
+        ``random_state``), then all train as one stacked computation. Callers
+        check :meth:`_stacking_unsupported` first.
+
+        Returns
+        -------
+        list
+            Per copy, the estimator (fitted in place), or the exception that
+            stopped it.
+        """
+        out, specs, ready = [], [], []
+        targets = {}
+        for k, (est, X, train) in enumerate(zip(estimators, Xs, rows)):
+            try:
+                if est.missing_label not in targets:
+                    targets[est.missing_label] = encode_targets(
+                        y, missing_label=est.missing_label
+                    )
+                target = targets[est.missing_label]
+                X = est._validate_features(X, reset=True)
+                if sp.issparse(X):
+                    X = X.toarray()  # the stacked engine gathers dense rows
+                weights = est._check_rows(X, target, sample_weight)
+                specs.append(est._fit_spec(X, target, train))
+            except Exception as exc:
+                out.append(exc)
+                continue
+            out.append(est)
+            ready.append((k, X, weights, target))
+        if not ready:
+            return out
+        first = ready[0]
+        Y = first[3].Y.toarray() if sp.issparse(first[3].Y) else first[3].Y
+        shared = all(X is first[1] for _, X, _, _ in ready)
+        try:
+            trained = _engine.train_stacked(
+                specs,
+                first[1] if shared else [X for _, X, _, _ in ready],
+                Y,
+                [rows[k] for k, _, _, _ in ready],
+                sample_weight=first[2],
             )
-        self._check_known_labels(Y, targets.label_names)
+        except Exception as exc:
+            for k, *_ in ready:
+                out[k] = exc
+            return out
+        for (k, _, _, target), spec, (layers, history) in zip(ready, specs, trained):
+            out[k]._set_fitted(target, spec, history, layers=layers)
+        return out
+
+    def _stacking_unsupported(self, X, fit_params):
+        """None when :meth:`_fit_copies` can train this classifier, else the reason."""
+        if self.optimizer != "adam" or self.early_stopping or self.callbacks:
+            return "optimizer other than adam, early stopping or callbacks"
+        if set(fit_params or ()) - {"sample_weight"}:
+            return f"fit parameters {sorted(set(fit_params) - {'sample_weight'})}"
+        if sp.issparse(X):
+            return "sparse X (the stacked engine gathers dense rows)"
+        if _engine.backend() not in ("tensorflow", "jax"):
+            return f"the {_engine.backend()} backend"
+        return None
+
+    def _check_rows(self, X, targets, sample_weight):
+        """Check X against y and the labels; return the checked sample weights."""
+        if targets.Y.shape[0] != X.shape[0]:
+            raise ValueError(
+                f"X has {X.shape[0]} rows but y has {targets.Y.shape[0]}; give one "
+                "label row per sample."
+            )
         warn_if_too_large(
             X,
-            Y,
+            targets.Y,
             _as_sizes(self.hidden_layer_sizes).tolist(),
             self.batch_size,
             self.max_memory_mb,
         )
-        sample_weight = _check_sample_weight(
+        return _check_sample_weight(
             sample_weight, X, dtype=np.float32, ensure_non_negative=True
         )
+
+    def _fit_spec(self, X, targets, train):
+        """The frozen description of this fit on rows ``train`` (None: all rows)."""
+        Y_train = _take(targets.Y, train)
+        names = targets.label_names
+        if not sp.issparse(Y_train):
+            never_known = np.isnan(Y_train).all(axis=0)
+            if never_known.any():
+                raise ValueError(
+                    f"labels {list(names[never_known])} are unknown (NaN or "
+                    "missing_label) in every training row; drop those columns or "
+                    "provide some known values."
+                )
         pos_weight = resolve_pos_weight(
-            self.class_weight, Y, targets.label_names, targets.binary_classes
+            self.class_weight, Y_train, names, targets.binary_classes
         )
-        train, validation = self._validation_split(Y)
-
-        from . import _model  # Keras is imported here, not at package import
-
-        model, history = _model.fit_network(
-            _take(X, train),
-            _take(Y, train),
-            _take(sample_weight, train),
-            validation_data=None
-            if validation is None
-            else (_take(X, validation), Y[validation]),
-            pos_weight=pos_weight,
-            masked=_has_missing(Y),
-            **self._network_params(),
+        early = (
+            _engine.EarlyStopping(int(self.n_iter_no_change), float(self.tol))
+            if self.early_stopping
+            else None
         )
-        return self._set_fitted(targets, model, history, pos_weight)
+        return _engine.FitSpec(
+            n_features=X.shape[1],
+            n_labels=targets.Y.shape[1],
+            hidden_layer_sizes=tuple(
+                int(w) for w in _as_sizes(self.hidden_layer_sizes)
+            ),
+            activation=self.activation,
+            kernel_initializer=self.kernel_initializer,
+            dropout=float(self.dropout),
+            alpha=float(self.alpha),
+            optimizer=self.optimizer,
+            learning_rate=float(self.learning_rate),
+            batch_size=int(self.batch_size),
+            epochs=int(self.epochs),
+            # the one place a seed is drawn (an int random_state gives the
+            # same seed on every fit; None a fresh one from NumPy's global RNG)
+            seed=int(check_random_state(self.random_state).randint(2**31 - 1)),
+            pos_weight=None if pos_weight is None else tuple(map(float, pos_weight)),
+            masked=_has_missing(targets.Y),
+            early_stopping=early,
+            verbose=self.verbose,
+        )
 
-    def _set_fitted(
-        self, targets, model, history, pos_weight, network=None, build=None
-    ):
-        """Record what training learned (shared with the fold-stacked engine).
+    def _set_fitted(self, targets, spec, history, *, model=None, layers=None):
+        """Record what training learned: the Keras ``model`` or the trained ``layers``.
 
-        The fold-stacked engine gives ``network`` (the trained layers) and
-        ``build`` (``_network.build_trained``'s arguments) instead of a model:
-        predictions need only the weights, and the ``keras.Model`` is built the
-        first time ``model_`` is read.
+        A stacked fit gives ``layers`` (weights): predictions need only those,
+        and the ``keras.Model`` is built the first time ``model_`` is read.
         """
         self.label_names_ = targets.label_names
         self.n_labels_ = targets.Y.shape[1]
         self.classes_ = (
-            [np.array([0, 1]) for _ in range(self.n_labels_)]
+            multilabel_classes(self.n_labels_)
             if targets.binary_classes is None
             else targets.binary_classes
         )
-        self.pos_weight_ = pos_weight
-        self._keras_model_ = model
-        self._network_ = network
-        self._build_ = build
+        self.pos_weight_ = (
+            None if spec.pos_weight is None else np.array(spec.pos_weight)
+        )
         self.history_ = history
+        self._spec_ = spec
+        self._keras_model_ = model
+        self._layers_ = layers
+        return self
+
+    def _fitted_state(self):
+        """The fitted attributes besides the network, for ``save`` (plain values)."""
+        state = {
+            "label_names_": self.label_names_,
+            "n_labels_": self.n_labels_,
+            "n_features_in_": self.n_features_in_,
+            "classes_": None if not self._is_binary() else self.classes_,
+            "pos_weight_": self.pos_weight_,
+            "history_": self.history_,
+        }
+        if hasattr(self, "feature_names_in_"):
+            state["feature_names_in_"] = self.feature_names_in_
+        return state
+
+    def _restore_fitted(self, state, model):
+        """Become the fitted classifier ``_fitted_state`` and ``model_`` describe."""
+        self.label_names_ = np.asarray(state["label_names_"], dtype=object)
+        self.n_labels_ = int(state["n_labels_"])
+        self.n_features_in_ = int(state["n_features_in_"])
+        self.classes_ = (
+            multilabel_classes(self.n_labels_)
+            if state["classes_"] is None
+            else np.asarray(state["classes_"])
+        )
+        pos_weight = state["pos_weight_"]
+        self.pos_weight_ = None if pos_weight is None else np.asarray(pos_weight)
+        self.history_ = state["history_"]
+        if "feature_names_in_" in state:
+            self.feature_names_in_ = np.asarray(
+                state["feature_names_in_"], dtype=object
+            )
+        self.model_ = model
         return self
 
     @property
     def model_(self):
-        """keras.Model: the trained network (built on first read after a fold-stacked fit)."""
+        """keras.Model: the trained network (built on first read after a stacked fit)."""
         if "_keras_model_" not in vars(self):
             raise AttributeError(
                 f"This {type(self).__name__} is not fitted yet: it has no model_."
             )
         if self._keras_model_ is None:
-            from . import _network
-
-            self._keras_model_ = _network.build_trained(self._network_, **self._build_)
+            self._keras_model_ = _engine.build_model(self._layers_, self._spec_)
             # from now on predictions follow the model, should it be trained further
-            self._network_ = self._build_ = None
+            self._layers_ = None
         return self._keras_model_
 
     @model_.setter
     def model_(self, model):
         self._keras_model_ = model
-        self._network_ = self._build_ = None
+        self._layers_ = None
 
     def _validate_features(self, X, *, reset):
         X = validate_data(
@@ -358,56 +493,13 @@ default=None
         )
         return X.tocsr() if sp.issparse(X) else X
 
-    @staticmethod
-    def _check_known_labels(Y, names):
-        if sp.issparse(Y):
-            return  # sparse targets have no unknown entries
-        never_known = np.isnan(Y).all(axis=0)
-        if never_known.any():
-            raise ValueError(
-                f"labels {list(names[never_known])} are unknown (NaN or "
-                "missing_label) in every training row; drop those columns or "
-                "provide some known values."
-            )
-
-    def _network_params(self):
-        seed = (
-            None
-            if self.random_state is None
-            else int(check_random_state(self.random_state).randint(2**31 - 1))
-        )
-        early = (
-            {"patience": self.n_iter_no_change, "min_delta": self.tol}
-            if self.early_stopping
-            else None
-        )
-        return {
-            "architecture": {
-                "hidden_layer_sizes": tuple(
-                    int(w) for w in _as_sizes(self.hidden_layer_sizes)
-                ),
-                "activation": self.activation,
-                "kernel_initializer": self.kernel_initializer,
-                "dropout": float(self.dropout),
-                "alpha": float(self.alpha),
-            },
-            "optimizer": self.optimizer,
-            "learning_rate": float(self.learning_rate),
-            "batch_size": int(self.batch_size),
-            "epochs": int(self.epochs),
-            "callbacks": self.callbacks,
-            "early_stopping": early,
-            "random_state": seed,
-            "verbose": self.verbose,
-        }
-
     def _validation_split(self, Y):
         """Row indices for training and (with early stopping) validation."""
         if not self.early_stopping:
             return None, None
-        from .model_selection import stratified_holdout
-
-        return stratified_holdout(Y, self.validation_fraction, self.random_state)
+        return stratified_holdout(
+            indicator_01(Y), self.validation_fraction, self.random_state
+        )
 
     def _thresholds(self):
         t = np.asarray(self.threshold, dtype=float)
@@ -426,16 +518,12 @@ default=None
     def _label_proba(self, X):
         check_is_fitted(self)
         X = self._validate_features(X, reset=False)
-        from . import _forward
-
-        layers = self._network_
+        layers = self._layers_
         if layers is None:
-            layers = _forward.network_from_model(self._keras_model_)
-        if layers is None:  # not a network _forward knows: ask Keras
-            from . import _model
-
-            return _model.predict_network(self._keras_model_, X)
-        return _forward.predict_proba(layers, X)
+            layers = _engine.network_from_model(self._keras_model_)
+        if layers is None:  # not a network the NumPy forward pass knows: ask Keras
+            return _engine.predict_keras(self._keras_model_, X)
+        return _engine.predict_proba(layers, X)
 
     def predict_proba(self, X):
         """Probability of each label being present.
@@ -514,8 +602,6 @@ default=None
                 except UserWarning as exc:
                     raise ValueError(f"y names labels not seen in fit: {exc}") from None
         if not self._is_binary():
-            from .metrics import exact_match_score
-
             # unknown (NaN) entries are left out, as in training
             return exact_match_score(
                 y, self.predict(X), sample_weight=sample_weight, ignore_missing=True

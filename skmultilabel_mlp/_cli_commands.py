@@ -5,11 +5,11 @@ concept; heavy imports happen inside the commands.
 """
 
 import json
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from ._utils import atomic_write
 
 __all__ = [
     "Failure",
@@ -79,22 +79,6 @@ def _model(args):
     return make_pipeline(StandardScaler(), clf)
 
 
-def _atomic(path, write):
-    """Call write(tmp_path), then move it to path: no partial file on failure."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(
-        dir=path.parent if str(path.parent) else ".",
-        prefix=f".{path.name}.",
-        suffix=path.suffix,
-    )
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
 def _summary(records, out):
     frame = records.to_frame()
     table = frame.groupby(["estimator", "metric"], sort=False)["value"].agg(
@@ -108,7 +92,9 @@ def _summary(records, out):
 def _outputs(args, records, frame, metric="f1_micro"):
     if args.json:
         payload = {"environment": records.environment, "records": list(records)}
-        _atomic(args.json, lambda p: Path(p).write_text(json.dumps(payload, indent=1)))
+        atomic_write(
+            args.json, lambda p: Path(p).write_text(json.dumps(payload, indent=1))
+        )
     if getattr(args, "plot", None):
         from .plotting import CVScoresDisplay
 
@@ -116,7 +102,7 @@ def _outputs(args, records, frame, metric="f1_micro"):
             disp = CVScoresDisplay.from_records(frame, metric=metric)
             disp.figure_.savefig(p, format="png", dpi=100)
 
-        _atomic(args.plot, draw)
+        atomic_write(args.plot, draw)
 
 
 def demo_command(args, out):
@@ -214,7 +200,7 @@ def fit_command(args, out):
 
     X, Y = _load(args)
     model = _model(args).fit(X, Y)
-    _atomic(args.output, lambda p: save(model, p))
+    atomic_write(args.output, lambda p: save(model, p))
     print(
         f"saved {args.output}: {model[-1].n_labels_} labels, "
         f"{model[-1].n_features_in_} features",
@@ -260,7 +246,7 @@ def predict_command(args, out):
         args.label_sep.join(map(str, clf.label_names_[row])) for row in predicted
     ]
     if args.output:
-        _atomic(args.output, lambda p: result.to_csv(p, index=False))
+        atomic_write(args.output, lambda p: result.to_csv(p, index=False))
     else:
         result.to_csv(out, index=False)
     return 0
@@ -287,7 +273,7 @@ def tune_command(args, out):
         )
     thresholds = tune_thresholds(Y, model.predict_proba(X), metric=args.metric)
     clf.set_params(threshold=thresholds.round(6).tolist())
-    _atomic(args.output, lambda p: save(model, p))
+    atomic_write(args.output, lambda p: save(model, p))
     for name, t in zip(clf.label_names_, thresholds):
         print(f"{name}\t{t:.4f}", file=out)
     return 0

@@ -15,14 +15,19 @@ loading cannot run code from the file.
 import hashlib
 import hmac
 import json
-import os
-import tempfile
 import warnings
 import zipfile
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from . import _engine
+from ._classifier import MultiLabelMLPClassifier
+from ._utils import atomic_write, package_versions
 
 __all__ = ["load", "save"]
 
@@ -48,13 +53,7 @@ def _jsonable(value):
 
 
 def _versions():
-    out = {}
-    for name in ("skmultilabel-mlp", "keras", "scikit-learn"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            pass
-    return out
+    return package_versions(("skmultilabel-mlp", "keras", "scikit-learn"))
 
 
 def _checksum(manifest_bytes, model_bytes):
@@ -69,16 +68,11 @@ def _signature(key, manifest_bytes, model_bytes):
 
 
 def _split_scaler(estimator):
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import StandardScaler
-
     if isinstance(estimator, Pipeline) and len(estimator.steps) == 2:
         first, last = estimator.steps[0][1], estimator.steps[1][1]
         if isinstance(first, StandardScaler):
             check = getattr(first, "n_features_in_", None)
             if check is None:
-                from sklearn.exceptions import NotFittedError
-
                 raise NotFittedError("the pipeline's StandardScaler is not fitted.")
             return last, first
     return estimator, None
@@ -100,8 +94,6 @@ def _scaler_state(scaler):
 
 
 def _restore_scaler(state):
-    from sklearn.preprocessing import StandardScaler
-
     scaler = StandardScaler(with_mean=state["with_mean"], with_std=state["with_std"])
     for key in ("mean_", "scale_", "var_"):
         setattr(
@@ -134,10 +126,6 @@ def save(estimator, path, *, key=None):
     -------
     path : Path
     """
-    from sklearn.utils.validation import check_is_fitted
-
-    from ._classifier import MultiLabelMLPClassifier
-
     estimator, scaler = _split_scaler(estimator)
     if not isinstance(estimator, MultiLabelMLPClassifier):
         raise TypeError(
@@ -149,45 +137,26 @@ def save(estimator, path, *, key=None):
     params["callbacks"] = None
     if not isinstance(params["random_state"], (int, type(None))):
         params["random_state"] = None
-    fitted = {
-        "label_names_": estimator.label_names_,
-        "n_labels_": estimator.n_labels_,
-        "n_features_in_": estimator.n_features_in_,
-        "classes_": None
-        if isinstance(estimator.classes_, list)
-        else estimator.classes_,
-        "pos_weight_": estimator.pos_weight_,
-        "history_": estimator.history_,
-    }
-    if hasattr(estimator, "feature_names_in_"):
-        fitted["feature_names_in_"] = estimator.feature_names_in_
-    with tempfile.TemporaryDirectory() as tmp:
-        model_path = Path(tmp) / "model.keras"
-        estimator.model_.save(model_path)
-        model_bytes = model_path.read_bytes()
+    model_bytes = _engine.model_to_bytes(estimator.model_)
     manifest = {
         "format": FORMAT,
         "standard_scaler": None if scaler is None else _scaler_state(scaler),
         "versions": _versions(),
         "params": _jsonable(params),
-        "fitted": _jsonable(fitted),
+        "fitted": _jsonable(estimator._fitted_state()),
         "model_sha256": hashlib.sha256(model_bytes).hexdigest(),
     }
     manifest_bytes = json.dumps(manifest, indent=1, sort_keys=True).encode()
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w") as zf:
+
+    def write(tmp):
+        with zipfile.ZipFile(tmp, "w") as zf:
             zf.writestr("manifest.json", manifest_bytes)
             zf.writestr("model.keras", model_bytes)
             zf.writestr("checksum", _checksum(manifest_bytes, model_bytes))
             if key is not None:
                 zf.writestr("signature", _signature(key, manifest_bytes, model_bytes))
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return path
+
+    return atomic_write(path, write)
 
 
 def _read(path):
@@ -218,27 +187,17 @@ def _read(path):
 
 def _check_layers(model, manifest, path):
     """Every layer must be what the manifest's parameters build, and nothing else."""
-    from . import _model
-
     p, f = manifest["params"], manifest["fitted"]
-    expected = _model.build_mlp(
-        f["n_features_in_"],
-        f["n_labels_"],
-        hidden_layer_sizes=tuple(p["hidden_layer_sizes"]),
-        activation=p["activation"],
-        kernel_initializer=p["kernel_initializer"],
-        dropout=p["dropout"],
-        alpha=p["alpha"],
-    )
-
-    def signature(m):
-        keys = ("units", "activation", "rate", "use_bias")
-        return [
-            (type(layer).__name__, {k: layer.get_config().get(k) for k in keys})
-            for layer in m.layers
-        ]
-
-    if signature(model) != signature(expected):
+    architecture = {
+        "hidden_layer_sizes": tuple(p["hidden_layer_sizes"]),
+        "activation": p["activation"],
+        "kernel_initializer": p["kernel_initializer"],
+        "dropout": p["dropout"],
+        "alpha": p["alpha"],
+    }
+    if not _engine.layers_match(
+        model, f["n_features_in_"], f["n_labels_"], architecture
+    ):
         raise ValueError(
             f"{path}: the network's layers do not match the manifest (tampered or "
             "corrupted file); refusing to load."
@@ -265,11 +224,6 @@ def load(path, *, key=None):
         When the file is not a model file, its hash or signature does not match,
         or its layers differ from what the manifest describes.
     """
-    import keras
-
-    from . import _network  # noqa: F401  (registers the package's loss with Keras)
-    from ._classifier import MultiLabelMLPClassifier
-
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
@@ -305,30 +259,11 @@ def load(path, *, key=None):
             UserWarning,
             stacklevel=2,
         )
-    with tempfile.TemporaryDirectory() as tmp:
-        model_path = Path(tmp) / "model.keras"
-        model_path.write_bytes(model_bytes)
-        model = keras.saving.load_model(model_path, safe_mode=True, compile=True)
+    model = _engine.model_from_bytes(model_bytes)
     _check_layers(model, manifest, path)
     params = dict(manifest["params"])
     params["hidden_layer_sizes"] = tuple(params["hidden_layer_sizes"])
-    est = MultiLabelMLPClassifier(**params)
-    f = manifest["fitted"]
-    est.label_names_ = np.asarray(f["label_names_"], dtype=object)
-    est.n_labels_ = int(f["n_labels_"])
-    est.n_features_in_ = int(f["n_features_in_"])
-    est.classes_ = (
-        [np.array([0, 1]) for _ in range(est.n_labels_)]
-        if f["classes_"] is None
-        else np.asarray(f["classes_"])
-    )
-    est.pos_weight_ = None if f["pos_weight_"] is None else np.asarray(f["pos_weight_"])
-    est.history_ = f["history_"]
-    if "feature_names_in_" in f:
-        est.feature_names_in_ = np.asarray(f["feature_names_in_"], dtype=object)
-    est.model_ = model
+    est = MultiLabelMLPClassifier(**params)._restore_fitted(manifest["fitted"], model)
     if manifest.get("standard_scaler"):
-        from sklearn.pipeline import make_pipeline
-
         return make_pipeline(_restore_scaler(manifest["standard_scaler"]), est)
     return est

@@ -12,19 +12,25 @@ import os
 import platform
 import time
 from datetime import datetime, timezone
-from importlib import metadata
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, clone
+from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
 from sklearn.multioutput import ClassifierChain, MultiOutputClassifier
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils.validation import check_is_fitted
+from tqdm.auto import tqdm
+
+from ._classifier import MultiLabelMLPClassifier
+from ._utils import package_versions
+from .metrics import multilabel_scoring
+from .model_selection import MultilabelStratifiedKFold, cross_validate
+from .multioutput import ChainEnsemble, ConstantSafeClassifier
+from .thresholds import TunedThresholdMultiLabelClassifier
 
 __all__ = [
     "BenchmarkRecords",
@@ -51,12 +57,7 @@ _VERSIONED = [
 
 def environment():
     """Where a result came from: date, machine, Python, Keras backend, versions."""
-    versions = {}
-    for name in _VERSIONED:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
+    versions = package_versions(_VERSIONED)
     return {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": platform.machine(),
@@ -66,96 +67,6 @@ def environment():
         "keras_backend": os.environ.get("KERAS_BACKEND", "tensorflow"),
         "versions": versions,
     }
-
-
-class ConstantSafeClassifier(ClassifierMixin, BaseEstimator):
-    """A binary classifier that predicts the constant when a label has one class.
-
-    ``LogisticRegression`` (and so binary relevance and classifier chains built on
-    it) raises when a training fold has no positive row for a label, which
-    happens on medical, genbase and other real datasets. This wrapper fits the
-    estimator when both classes are present and otherwise predicts the only
-    class seen, with ``classes_ == [0, 1]`` either way.
-
-    Parameters
-    ----------
-    estimator : classifier, default=LogisticRegression(max_iter=1000)
-    """
-
-    def __init__(self, estimator=None):
-        self.estimator = estimator
-
-    def fit(self, X, y, **fit_params):
-        y = np.asarray(y).astype(int).ravel()
-        self.classes_ = np.array([0, 1])
-        seen = np.unique(y)
-        if seen.size == 2:
-            base = (
-                self.estimator
-                if self.estimator is not None
-                else LogisticRegression(max_iter=1000)
-            )
-            self.estimator_ = clone(base).fit(X, y, **fit_params)
-            self.constant_ = None
-        else:
-            self.estimator_ = None
-            self.constant_ = int(seen[0]) if seen.size else 0
-        self.n_features_in_ = X.shape[1]
-        return self
-
-    def predict_proba(self, X):
-        check_is_fitted(self)
-        if self.estimator_ is not None:
-            return self.estimator_.predict_proba(X)
-        proba = np.zeros((X.shape[0], 2))
-        proba[:, self.constant_] = 1.0
-        return proba
-
-    def predict(self, X):
-        return self.predict_proba(X).argmax(axis=1)
-
-
-class ChainEnsemble(MultiOutputMixin, ClassifierMixin, BaseEstimator):
-    """Ensemble of classifier chains with random label orders (ECC).
-
-    Each chain is a :class:`~sklearn.multioutput.ClassifierChain` with its own
-    random order; probabilities are averaged and thresholded at 0.5.
-
-    Parameters
-    ----------
-    base_estimator : classifier
-    n_chains : int, default=10
-    random_state : int or None, default=None
-    """
-
-    def __init__(self, base_estimator, n_chains=10, random_state=None):
-        self.base_estimator = base_estimator
-        self.n_chains = n_chains
-        self.random_state = random_state
-
-    def fit(self, X, Y):
-        rng = check_random_state(self.random_state)
-        self.chains_ = [
-            ClassifierChain(
-                self.base_estimator, order="random", random_state=rng.randint(2**31 - 1)
-            ).fit(X, Y)
-            for _ in range(self.n_chains)
-        ]
-        n_labels = np.asarray(Y).shape[1]
-        self.classes_ = [np.array([0, 1]) for _ in range(n_labels)]
-        return self
-
-    def predict_proba(self, X):
-        check_is_fitted(self)
-        return np.mean([chain.predict_proba(X) for chain in self.chains_], axis=0)
-
-    def predict(self, X):
-        return (self.predict_proba(X) >= 0.5).astype(int)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = True
-        return tags
 
 
 def default_baselines(random_state=0, *, include_tuned=True):
@@ -180,9 +91,6 @@ def default_baselines(random_state=0, *, include_tuned=True):
         ``sklearn_mlp`` (``MLPClassifier((20,), batch_size=32, max_iter=100)``),
         ``multilabel_mlp`` (defaults) and ``multilabel_mlp_tuned``.
     """
-    from ._classifier import MultiLabelMLPClassifier
-    from .thresholds import TunedThresholdMultiLabelClassifier
-
     safe_lr = ConstantSafeClassifier(LogisticRegression(max_iter=1000))
 
     def scaled(est):
@@ -242,11 +150,6 @@ def mlp_search(random_state=0, cv=3, scoring="f1_micro"):
     -------
     search : GridSearchCV
     """
-    from sklearn.model_selection import GridSearchCV
-
-    from ._classifier import MultiLabelMLPClassifier
-    from .model_selection import MultilabelStratifiedKFold
-
     return GridSearchCV(
         make_pipeline(
             StandardScaler(), MultiLabelMLPClassifier(random_state=random_state)
@@ -272,8 +175,6 @@ class BenchmarkRecords(list):
 
 
 def _splitter(cv, random_state):
-    from .model_selection import MultilabelStratifiedKFold
-
     if isinstance(cv, int):
         return MultilabelStratifiedKFold(
             n_splits=cv, shuffle=True, random_state=random_state
@@ -294,30 +195,22 @@ def _fold_results(estimator, data, cv, random_state, panel):
             *_fit_and_score(estimator, train, (data["X_test"], data["Y_test"]), panel),
         )
         return
-    from ._fold_parallel import _why_not_stacked, cross_validate
-
     X, Y = data["X"], np.asarray(data["Y"])
-    splitter = _splitter(cv, random_state)
-    if _why_not_stacked(estimator, X, None) is None:
-        # this package's MLP: every fold trains in one stacked computation
-        res = cross_validate(
-            estimator, X, Y, cv=splitter, scoring=panel, return_estimator=True
-        )
-        names = [k[len("test_") :] for k in res if k.startswith("test_")]
-        for i, est in enumerate(res["estimator"]):
-            scores = {name: res[f"test_{name}"][i] for name in names}
-            yield f"fold {i}", est, scores, res["fit_time"][i], res["score_time"][i]
-        return
-    for i, (train, test) in enumerate(splitter.split(X, Y)):
-        yield (
-            f"fold {i}",
-            *_fit_and_score(
-                estimator,
-                (_safe_indexing(X, train), Y[train]),
-                (_safe_indexing(X, test), Y[test]),
-                panel,
-            ),
-        )
+    # the package's cross_validate: this package's MLP trains every fold in one
+    # stacked computation, any other estimator goes through scikit-learn's
+    res = cross_validate(
+        estimator,
+        X,
+        Y,
+        cv=_splitter(cv, random_state),
+        scoring=panel,
+        return_estimator=True,
+        error_score="raise",
+    )
+    names = [k[len("test_") :] for k in res if k.startswith("test_")]
+    for i, est in enumerate(res["estimator"]):
+        scores = {name: res[f"test_{name}"][i] for name in names}
+        yield f"fold {i}", est, scores, res["fit_time"][i], res["score_time"][i]
 
 
 def _fit_and_score(estimator, train, test, panel):
@@ -383,10 +276,6 @@ def run_benchmark(
         orientation: losses are positive, lower is better) whose
         ``environment`` attribute records versions, backend and machine.
     """
-    from tqdm.auto import tqdm
-
-    from ._scorers import multilabel_scoring
-
     panel = multilabel_scoring(per_label=False) if scoring is None else scoring
     tasks = [(d, e) for d in datasets for e in estimators]
     records = BenchmarkRecords(environment=environment())

@@ -7,7 +7,8 @@ Each Display computes its data in ``from_estimator`` / ``from_predictions`` (or
 
 import numpy as np
 
-from ._validation import check_indicator, proba_to_matrix
+from ._targets import check_indicator, proba_to_matrix
+from ._utils import final_step
 
 __all__ = [
     "CVScoresDisplay",
@@ -44,7 +45,7 @@ def _finish(display, ax):
 def _names(estimator, n_labels, label_names=None):
     if label_names is not None:
         return [str(n) for n in label_names]
-    final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
+    final = final_step(estimator)
     names = getattr(final, "label_names_", None)
     return [str(n) for n in (range(n_labels) if names is None else names)]
 
@@ -194,7 +195,7 @@ class TrainingHistoryDisplay:
     @classmethod
     def from_estimator(cls, estimator, ax=None):
         """Read ``history_`` of a fitted classifier (or a Pipeline ending in one)."""
-        final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
+        final = final_step(estimator)
         if not hasattr(final, "history_"):
             raise ValueError(
                 "the estimator has no history_: fit a MultiLabelMLPClassifier first."

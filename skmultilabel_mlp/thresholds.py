@@ -25,7 +25,9 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_indicator, encode_targets, proba_to_matrix
+from ._targets import check_indicator, encode_targets, proba_to_matrix
+from ._utils import indicator_01, multilabel_classes
+from .model_selection import MultilabelStratifiedKFold
 
 __all__ = ["TunedThresholdMultiLabelClassifier", "tune_thresholds"]
 
@@ -330,7 +332,7 @@ class TunedThresholdMultiLabelClassifier(
         self.estimator_ = clone(self.estimator).fit(X, _y_for_base(Y), **fit_params)
         self.label_names_ = targets.label_names
         self.n_labels_ = Y.shape[1]
-        self.classes_ = [np.array([0, 1]) for _ in range(self.n_labels_)]
+        self.classes_ = multilabel_classes(self.n_labels_)
         if hasattr(self.estimator_, "n_features_in_"):
             self.n_features_in_ = self.estimator_.n_features_in_
         return self
@@ -338,8 +340,6 @@ class TunedThresholdMultiLabelClassifier(
     def _out_of_fold_proba(self, X, Y, fit_params):
         from sklearn.model_selection import check_cv
         from sklearn.utils import _safe_indexing
-
-        from .model_selection import MultilabelStratifiedKFold
 
         cv = self.cv
         if isinstance(cv, Integral):
@@ -349,7 +349,7 @@ class TunedThresholdMultiLabelClassifier(
         else:
             cv = check_cv(cv)
         oof = np.full(Y.shape, np.nan)
-        for train, test in cv.split(X, np.nan_to_num(Y)):
+        for train, test in cv.split(X, indicator_01(Y)):
             est = clone(self.estimator).fit(
                 _safe_indexing(X, train),
                 _y_for_base(Y[train]),

@@ -3,12 +3,7 @@
 import numpy as np
 import pytest
 
-from skmultilabel_mlp.benchmark import (
-    ChainEnsemble,
-    ConstantSafeClassifier,
-    default_baselines,
-    run_benchmark,
-)
+from skmultilabel_mlp.benchmark import default_baselines, run_benchmark
 
 EXPECTED = {
     "binary_relevance",
@@ -83,27 +78,6 @@ def test_predefined_split_scores_the_test_rows_once(multilabel_data):
     exact = frame.loc[frame.metric == "exact_match", "value"].item()
     pred = KNeighborsClassifier().fit(X[:40], Y[:40]).predict(X[40:])
     assert exact == pytest.approx(np.mean((pred == Y[40:]).all(axis=1)))
-
-
-def test_constant_safe_classifier_predicts_the_only_class():
-    X = np.arange(10.0).reshape(-1, 1)
-    clf = ConstantSafeClassifier().fit(X, np.zeros(10))
-    np.testing.assert_array_equal(clf.predict(X), np.zeros(10))
-    np.testing.assert_array_equal(clf.predict_proba(X)[:, 0], np.ones(10))
-    np.testing.assert_array_equal(clf.classes_, [0, 1])
-
-
-def test_chain_ensemble_averages_chains(multilabel_data):
-    from sklearn.linear_model import LogisticRegression
-
-    X, Y = multilabel_data
-    ecc = ChainEnsemble(
-        LogisticRegression(max_iter=500), n_chains=3, random_state=0
-    ).fit(X, Y)
-    proba = ecc.predict_proba(X)
-    expected = np.mean([c.predict_proba(X) for c in ecc.chains_], axis=0)
-    np.testing.assert_allclose(proba, expected)
-    assert len({tuple(c.order_) for c in ecc.chains_}) > 1
 
 
 def test_mlp_search_preset_is_a_training_only_grid_search():

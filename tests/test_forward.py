@@ -6,11 +6,11 @@ import scipy.sparse as sp
 from sklearn.model_selection import KFold
 
 from skmultilabel_mlp import MultiLabelMLPClassifier, load, save
-from skmultilabel_mlp._classifier import _ACTIVATIONS
+from skmultilabel_mlp._engine import ACTIVATIONS
 from skmultilabel_mlp.model_selection import cross_validate
 
 
-@pytest.mark.parametrize("activation", sorted(_ACTIVATIONS))
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 def test_numpy_forward_equals_the_keras_model(activation, multilabel_data):
     X, Y = multilabel_data
     clf = MultiLabelMLPClassifier(
@@ -27,7 +27,7 @@ def test_numpy_forward_equals_the_keras_model(activation, multilabel_data):
 def test_a_network_forward_does_not_know_goes_through_keras(multilabel_data):
     import keras
 
-    from skmultilabel_mlp import _forward
+    from skmultilabel_mlp._engine import _forward
 
     X, Y = multilabel_data
     clf = MultiLabelMLPClassifier(epochs=2, random_state=0).fit(X, Y)

@@ -109,16 +109,25 @@ def test_label_unknown_in_every_row_is_an_error_naming_it(multilabel_data):
 
 
 def test_fully_known_y_gives_the_same_model_with_or_without_masking(multilabel_data):
-    from skmultilabel_mlp import _model
+    import dataclasses
+
+    from skmultilabel_mlp import _engine
+    from skmultilabel_mlp._targets import encode_targets
 
     X, Y = multilabel_data
-    params = MultiLabelMLPClassifier(epochs=5, random_state=0)._network_params()
-    X32, Y32 = X.astype(np.float32), Y.astype(np.float32)
-    plain, _ = _model.fit_network(X32, Y32, None, masked=False, **params)
-    masked, _ = _model.fit_network(X32, Y32, None, masked=True, **params)
+    X32 = X.astype(np.float32)
+    targets = encode_targets(Y)
+    spec = MultiLabelMLPClassifier(epochs=5, random_state=0)._fit_spec(
+        X32, targets, None
+    )
+    assert not spec.masked
+    plain, _ = _engine.fit_keras(spec, X32, targets.Y)
+    masked, _ = _engine.fit_keras(
+        dataclasses.replace(spec, masked=True), X32, targets.Y
+    )
     np.testing.assert_allclose(
-        _model.predict_network(masked, X32),
-        _model.predict_network(plain, X32),
+        _engine.predict_keras(masked, X32),
+        _engine.predict_keras(plain, X32),
         atol=1e-4,
     )
 
@@ -126,7 +135,7 @@ def test_fully_known_y_gives_the_same_model_with_or_without_masking(multilabel_d
 def test_masked_loss_equals_keras_bce_and_ignores_unknown_entries():
     import keras
 
-    from skmultilabel_mlp._network import MaskedBinaryCrossentropy
+    from skmultilabel_mlp._engine._network import MaskedBinaryCrossentropy
 
     y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]], dtype=np.float32)
     p = np.array([[0.9, 0.2, 0.6], [0.3, 0.7, 0.1]], dtype=np.float32)

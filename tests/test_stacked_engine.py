@@ -9,7 +9,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from skmultilabel_mlp import _network
+from skmultilabel_mlp._engine import FitSpec, _network
 
 ARCH = {
     "hidden_layer_sizes": (6, 4),
@@ -28,7 +28,17 @@ def _backend():
 
 def test_initial_weights_are_those_a_solo_fit_starts_from():
     expected = _network.build_mlp(5, 3, **ARCH, seed=11).get_weights()
-    got = _network.initial_weights(5, 3, ARCH, 11)
+    spec = FitSpec(
+        5,
+        3,
+        optimizer="adam",
+        learning_rate=1e-3,
+        batch_size=32,
+        epochs=1,
+        seed=11,
+        **ARCH,
+    )
+    got = _network.initial_weights(spec)
     assert len(got) == len(expected)
     for a, b in zip(got, expected):
         np.testing.assert_array_equal(a, b)
@@ -44,7 +54,7 @@ def test_jax_engine_draws_the_same_initial_weights_inside_its_program():
     import jax
     import jax.numpy as jnp
 
-    from skmultilabel_mlp._stacked_jax import _initial_params
+    from skmultilabel_mlp._engine._stacked_jax import _initial_params
 
     seeds = [3, 11]
     kernels = [
@@ -70,7 +80,7 @@ def test_jax_shuffle_is_a_fresh_permutation_of_each_folds_rows(N):
     import jax
     import jax.numpy as jnp
 
-    from skmultilabel_mlp._stacked_jax import _shuffled_positions
+    from skmultilabel_mlp._engine._stacked_jax import _shuffled_positions
 
     n_k = np.array([N, N - 3, N // 2])
     orders = [
@@ -91,7 +101,8 @@ def test_jax_engine_falls_back_when_xla_lacks_the_cpu_options(
 ):
     import jax
 
-    from skmultilabel_mlp import MultiLabelMLPClassifier, _stacked_jax
+    from skmultilabel_mlp import MultiLabelMLPClassifier
+    from skmultilabel_mlp._engine import _stacked_jax
     from skmultilabel_mlp.model_selection import cross_val_score
 
     X, Y = multilabel_data
@@ -113,7 +124,8 @@ def test_jax_engine_falls_back_when_xla_lacks_the_cpu_options(
 def test_jax_engine_reraises_other_xla_errors(monkeypatch, multilabel_data):
     import jax
 
-    from skmultilabel_mlp import MultiLabelMLPClassifier, _stacked_jax
+    from skmultilabel_mlp import MultiLabelMLPClassifier
+    from skmultilabel_mlp._engine import _stacked_jax
     from skmultilabel_mlp.model_selection import cross_val_score
 
     X, Y = multilabel_data
@@ -125,7 +137,9 @@ def test_jax_engine_reraises_other_xla_errors(monkeypatch, multilabel_data):
         _stacked_jax, "_compiled", dict(_stacked_jax._compiled, tuned=broken)
     )
     with pytest.raises(jax.errors.JaxRuntimeError, match="out of memory"):
-        cross_val_score(MultiLabelMLPClassifier(epochs=2), X, Y, cv=3)
+        cross_val_score(
+            MultiLabelMLPClassifier(epochs=2), X, Y, cv=3, error_score="raise"
+        )
 
 
 def test_jax_cross_validation_never_imports_tensorflow():
@@ -166,7 +180,8 @@ def test_jax_hand_written_gradients_equal_autodiff(activation, dropout, alpha):
     import jax.numpy as jnp
     import keras
 
-    from skmultilabel_mlp._stacked_jax import _loss_and_grads
+    from skmultilabel_mlp._engine._stacked import StackedRun
+    from skmultilabel_mlp._engine._stacked_jax import _loss_and_grads
 
     rng = np.random.default_rng(0)
     K, B, widths = 3, 8, (5, 6, 4, 3)
@@ -184,7 +199,7 @@ def test_jax_hand_written_gradients_equal_autodiff(activation, dropout, alpha):
     count = jnp.asarray([B, B - 2, 1], jnp.float32)
     pos_weight = jnp.asarray(rng.random((K, widths[-1])) + 0.5, jnp.float32)
     key = jax.random.PRNGKey(3)
-    spec = {"activation": activation, "dropout": dropout, "alpha": alpha}
+    run = StackedRun(activation, dropout, alpha, 1e-3, B, 1)
 
     def reference(params):
         act = keras.activations.get(activation)
@@ -210,7 +225,7 @@ def test_jax_hand_written_gradients_equal_autodiff(activation, dropout, alpha):
 
     expected_grads, expected_loss = jax.grad(reference, has_aux=True)(params)
     loss, grads = _loss_and_grads(
-        params, x, y, known, row_weight, count, pos_weight, key, spec
+        params, x, y, known, row_weight, count, pos_weight, key, run
     )
     np.testing.assert_allclose(loss, expected_loss, rtol=1e-5)
     for g, e in zip(grads, expected_grads):

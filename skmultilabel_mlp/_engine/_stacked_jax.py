@@ -1,6 +1,6 @@
 """Fold-stacked training on JAX: the same computation as ``_stacked_tf``, jitted.
 
-Chosen by ``_stacked.fit_stacked`` when Keras runs on the JAX backend. Epochs and
+Chosen by ``_stacked.train_stacked`` when Keras runs on the JAX backend. Epochs and
 steps are ``lax.fori_loop``s inside one ``jax.jit``, so the whole training of all
 folds, initial weights included, is one compiled call.
 
@@ -26,7 +26,7 @@ import jax.numpy as jnp
 import keras
 import numpy as np
 
-from ._stacked import _BETA_1, _BETA_2, _EPSILON
+from ._optim import adam_step, pad_rows
 
 __all__ = ["train"]
 
@@ -47,7 +47,7 @@ def _t(a):
     return jax.lax.optimization_barrier(jnp.swapaxes(a, 1, 2))
 
 
-def _loss_and_grads(params, x, y, known, row_weight, count, pos_weight, key, spec):
+def _loss_and_grads(params, x, y, known, row_weight, count, pos_weight, key, run):
     """Each copy's loss (K,) and its gradients, by hand.
 
     The loss is the masked, weighted binary cross-entropy of a solo fit computed
@@ -56,8 +56,8 @@ def _loss_and_grads(params, x, y, known, row_weight, count, pos_weight, key, spe
     with ``jax.grad``: the program is smaller, so it traces and compiles in
     about half the time, and every dot keeps the layout XLA runs fastest.
     """
-    activation = keras.activations.get(spec["activation"])
-    rate = spec["dropout"]
+    activation = keras.activations.get(run.activation)
+    rate = run.dropout
     n_hidden = len(params) // 2 - 1
     h, saved = x, []
     for i in range(n_hidden):
@@ -93,10 +93,10 @@ def _loss_and_grads(params, x, y, known, row_weight, count, pos_weight, key, spe
         grads = [_matmul(_t(h_in), da), da.sum(axis=1), *grads]
         if i:
             dh = _matmul(da, _t(params[2 * i]))
-    if spec["alpha"] > 0:
-        loss = loss + spec["alpha"] * sum((W**2).sum(axis=(1, 2)) for W in params[::2])
+    if run.alpha > 0:
+        loss = loss + run.alpha * sum((W**2).sum(axis=(1, 2)) for W in params[::2])
         for i in range(0, len(params), 2):
-            grads[i] = grads[i] + 2.0 * spec["alpha"] * params[i]
+            grads[i] = grads[i] + 2.0 * run.alpha * params[i]
     return loss, grads
 
 
@@ -154,15 +154,14 @@ def _train(
     pos_weight,
     key,
     *,
-    spec_items,
+    run,
     shared,
     steps,
     initializers,
     widths,
 ):
-    spec = dict(spec_items)
     K, N = rows.shape
-    B = spec["batch_size"]
+    B = run.batch_size
     params = _initial_params(kernel_seeds, initializers, widths)
     zeros = [jnp.zeros_like(p) for p in params]
 
@@ -186,23 +185,12 @@ def _train(
             row_weight = w[idx] * valid
             step_key = jax.random.fold_in(key, epoch * steps + s + 1_000_003)
             loss, grads = _loss_and_grads(
-                params, x, y, known, row_weight, count, pos_weight, step_key, spec
+                params, x, y, known, row_weight, count, pos_weight, step_key, run
             )
-            t = t + active
-            scale = (
-                spec["learning_rate"] * jnp.sqrt(1.0 - _BETA_2**t) / (1.0 - _BETA_1**t)
+            params, m, v, t = adam_step(
+                params, grads, m, v, t, run.learning_rate, active
             )
-            new = ([], [], [])
-            for p, g, mm, vv in zip(params, grads, m, v):
-                on = active.reshape((-1,) + (1,) * (p.ndim - 1))
-                sc = scale.reshape(on.shape)
-                m_new = mm + (g - mm) * (1.0 - _BETA_1)
-                v_new = vv + (g * g - vv) * (1.0 - _BETA_2)
-                p_new = p - sc * m_new / (jnp.sqrt(v_new) + _EPSILON)
-                new[0].append(jnp.where(on, p_new, p))
-                new[1].append(jnp.where(on, m_new, mm))
-                new[2].append(jnp.where(on, v_new, vv))
-            return new[0], new[1], new[2], t, epoch_loss + jnp.where(active, loss, 0.0)
+            return params, m, v, t, epoch_loss + jnp.where(active, loss, 0.0)
 
         params, m, v, t, epoch_loss = jax.lax.fori_loop(
             0, steps, step_body, (params, m, v, t, jnp.zeros(K))
@@ -210,12 +198,12 @@ def _train(
         history = history.at[epoch].set(epoch_loss / jnp.ceil(n_k / B))
         return params, m, v, t, history
 
-    init = (params, zeros, list(zeros), jnp.zeros(K), jnp.zeros((spec["epochs"], K)))
-    params, _, _, _, history = jax.lax.fori_loop(0, spec["epochs"], epoch_body, init)
+    init = (params, zeros, list(zeros), jnp.zeros(K), jnp.zeros((run.epochs, K)))
+    params, _, _, _, history = jax.lax.fori_loop(0, run.epochs, epoch_body, init)
     return params, history
 
 
-_STATIC = ("spec_items", "shared", "steps", "initializers", "widths")
+_STATIC = ("run", "shared", "steps", "initializers", "widths")
 # XLA's CPU backend at optimisation level 1 and without its new fusion
 # emitters compiles this program in less than half the time and runs it
 # faster: its steps are many tiny operations, not long loops.
@@ -242,21 +230,15 @@ def _run(*args, **static):
         return _compiled["plain"](*args, **static)
 
 
-def train(init, X, Y, weights, folds, pos_weight, spec):
+def train(init, X, Y, weights, rows, pos_weight, run, seed):
     """Run the stacked training; return (stacked parameter arrays, history (E, K)).
 
     ``init`` is ``(kernel_seeds (K, n_kernels) uint32, initializer names, layer
     widths)``.
     """
     kernel_seeds, initializers, widths = init
-    K = len(folds)
-    n_k = np.array([len(f) for f in folds])
-    N = int(n_k.max())
-    rows = np.zeros((K, N), dtype=np.int32)
-    for k, f in enumerate(folds):
-        rows[k, : len(f)] = f
-    pw = np.ones((K, Y.shape[1])) if pos_weight is None else pos_weight
-    steps = int(-(-N // spec["batch_size"]))
+    padded, n_k = pad_rows(rows)
+    steps = int(-(-padded.shape[1] // run.batch_size))
     # tracing makes many small Python objects; with TensorFlow and Keras loaded
     # the collector's full passes over them cost more than the tracing itself
     collecting = gc.isenabled()
@@ -267,13 +249,13 @@ def train(init, X, Y, weights, folds, pos_weight, spec):
             jnp.asarray(X, dtype=jnp.float32),
             jnp.asarray(Y, dtype=jnp.float32),
             jnp.asarray(weights, dtype=jnp.float32),
-            jnp.asarray(rows),
+            jnp.asarray(padded),
             jnp.asarray(n_k),
-            jnp.asarray(pw, dtype=jnp.float32),
-            jax.random.PRNGKey(spec["seed"]),
-            # the seeds travel as data, not in the static spec: another
+            jnp.asarray(pos_weight, dtype=jnp.float32),
+            # the seed travels as data, not in the static run: another
             # random_state reuses the compiled program instead of compiling again
-            spec_items=tuple(sorted((k, v) for k, v in spec.items() if k != "seed")),
+            jax.random.PRNGKey(seed),
+            run=run,
             shared=X.ndim == 2,
             steps=steps,
             initializers=tuple(initializers),

@@ -1,9 +1,6 @@
-"""Cross-validation for multi-label data: stratified splitters, fold-stacked CV.
+"""Multilabel-stratified splitters.
 
-``cross_validate`` and ``cross_val_score`` have scikit-learn's signatures and
-results; for this package's classifier they train all folds as one computation.
-
-The splitters: scikit-learn's ``StratifiedKFold`` raises on multi-label targets and
+scikit-learn's ``StratifiedKFold`` raises on multi-label targets and
 ``check_cv(3, Y, classifier=True)`` gives an unshuffled ``KFold``. These
 splitters are the iterative stratification of Sechidis et al. (2011), as
 implemented by the maintained ``iterative-stratification`` package, with two
@@ -18,24 +15,22 @@ import warnings
 import numpy as np
 from iterstrat import ml_stratifiers as _iterstrat
 
-from ._fold_parallel import cross_val_score, cross_validate
-from ._validation import encode_targets
+from .. import _holdout
+from .._targets import encode_targets
+from .._utils import indicator_01
 
 __all__ = [
     "MultilabelStratifiedKFold",
     "MultilabelStratifiedShuffleSplit",
     "RepeatedMultilabelStratifiedKFold",
     "check_positive_rows",
-    "cross_val_score",
-    "cross_validate",
     "stratified_holdout",
 ]
 
 
 def _indicator(y):
     targets = encode_targets(y)
-    Y = targets.Y.toarray() if hasattr(targets.Y, "toarray") else targets.Y
-    return np.nan_to_num(Y, nan=0.0).astype(int), targets.label_names
+    return indicator_01(targets.Y), targets.label_names
 
 
 def check_positive_rows(Y, train, label_names=None, where="training fold"):
@@ -125,20 +120,7 @@ class MultilabelStratifiedShuffleSplit(
 def stratified_holdout(Y, fraction, random_state=None):
     """Sorted (train, validation) row indices, stratified on every label.
 
-    Used for the classifier's early-stopping split. Unknown (NaN) entries count
-    as negatives for stratifying only.
+    The classifier's early-stopping split. ``Y`` is an indicator matrix (dense
+    or sparse); unknown (NaN) entries count as negatives for stratifying only.
     """
-    n_val = round(fraction * Y.shape[0])
-    if n_val < 1 or Y.shape[0] - n_val < 1:
-        raise ValueError(
-            "early_stopping needs at least one training and one validation row; "
-            f"validation_fraction={fraction} of {Y.shape[0]} rows gives {n_val} "
-            "validation rows."
-        )
-    splitter = _iterstrat.MultilabelStratifiedShuffleSplit(
-        n_splits=1, test_size=n_val, random_state=random_state
-    )
-    Y01 = Y.toarray() if hasattr(Y, "toarray") else np.nan_to_num(Y, nan=0.0)
-    Y01 = Y01.astype(int)
-    train, val = next(splitter.split(Y01, Y01))
-    return np.sort(train), np.sort(val)
+    return _holdout.stratified_holdout(indicator_01(Y), fraction, random_state)

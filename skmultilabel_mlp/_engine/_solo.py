@@ -1,9 +1,7 @@
-"""The solo fit: scikeras, the fast ``tf.data`` training loop, Keras predictions.
+"""The scikeras fit (one network, Keras callbacks honoured) and Keras predictions.
 
-This is the only module that imports ``scikeras`` (and, for ``tf.data``,
-TensorFlow); the network itself is in ``_network``. The classifier imports it
-lazily from ``fit`` so that ``import skmultilabel_mlp`` stays free of a
-deep-learning backend.
+The only module that imports ``scikeras``; the network itself is in
+``_network`` and the input pipeline in ``_tfdata``.
 
 Training goes through a thin subclass of scikeras' ``KerasClassifier`` that keeps
 scikeras' model building, seeding and ``history_`` bookkeeping but replaces three
@@ -23,22 +21,22 @@ from scikeras.wrappers import KerasClassifier
 from sklearn.preprocessing import FunctionTransformer
 
 try:  # tf.data drives the fast loop on every backend when TensorFlow is present
-    import tensorflow as tf
+    from ._tfdata import make_dataset
 except ImportError:  # pragma: no cover - exercised only without TensorFlow
-    tf = None
+    make_dataset = None
 
 from ._network import build_mlp, compile_like_solo, make_loss
 
-__all__ = ["fit_network", "predict_network"]
+__all__ = ["fit_keras", "predict_keras"]
 
 PREDICT_BATCH_SIZE = 4096
 
 
-def _build_compiled(
-    n_features, n_labels, architecture, optimizer, learning_rate, loss, seed, steps
-):
-    model = build_mlp(n_features, n_labels, **architecture, seed=seed)
-    compile_like_solo(model, optimizer, learning_rate, loss, steps)
+def _build_compiled(spec, loss, steps):
+    model = build_mlp(
+        spec.n_features, spec.n_labels, **spec.architecture, seed=spec.seed
+    )
+    compile_like_solo(model, spec.optimizer, spec.learning_rate, loss, steps)
     return model
 
 
@@ -76,8 +74,8 @@ class _MultiLabelKerasClassifier(KerasClassifier):
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
     ):
         validation_data = kwargs.pop("validation_data", None)
+        seed = kwargs.pop("shuffle_seed")  # a fit argument of ours, not Keras'
         steps = -(-X.shape[0] // self.batch_size)
-        seed = self._shuffle_seed
         fit_args = {
             "epochs": initial_epoch + epochs,
             "initial_epoch": initial_epoch,
@@ -85,7 +83,7 @@ class _MultiLabelKerasClassifier(KerasClassifier):
             "callbacks": self._fit_callbacks,
             "shuffle": False,  # the pipeline shuffles; Keras would only warn
         }
-        if tf is not None:
+        if make_dataset is not None:
             train = make_dataset(
                 X, y, sample_weight, batch_size=self.batch_size, shuffle=True, seed=seed
             )
@@ -115,119 +113,43 @@ def _dense(X):
     return X.toarray() if sp.issparse(X) else X
 
 
-def _row_gatherer(X):
-    """A graph function mapping a batch of row indices to dense float32 rows."""
-    if not sp.issparse(X):
-        data = tf.constant(np.ascontiguousarray(X, dtype=np.float32))
-        return lambda idx: tf.gather(data, idx)
-    X = sp.csr_matrix(X, dtype=np.float32)
-    X.sum_duplicates()
-    n_features = X.shape[1]
-    splits = X.indptr.astype(np.int64)
-    cols = tf.RaggedTensor.from_row_splits(X.indices.astype(np.int64), splits)
-    vals = tf.RaggedTensor.from_row_splits(X.data, splits)
-
-    def gather(idx):
-        # only this batch's rows are densified, never the whole matrix
-        c, v = tf.gather(cols, idx), tf.gather(vals, idx)
-        coords = tf.stack([c.value_rowids(), c.flat_values], axis=1)
-        shape = tf.stack([tf.shape(idx, out_type=tf.int64)[0], n_features])
-        return tf.scatter_nd(coords, v.flat_values, shape)
-
-    return gather
-
-
-def make_dataset(
-    X, y=None, sample_weight=None, *, batch_size, shuffle=False, seed=None
-):
-    """One ``tf.data`` pipeline over row indices: shuffle, batch, gather.
-
-    With ``shuffle=True`` the pipeline repeats forever and reshuffles every pass,
-    so ``Model.fit`` (given ``steps_per_epoch``) keeps one iterator for all epochs
-    while each epoch still sees every row once, in a new order, in batches of
-    ``batch_size`` with a smaller last batch, exactly as a default Keras fit.
-    """
-    n = X.shape[0]
-    idx = tf.data.Dataset.range(n)
-    if shuffle:
-        idx = idx.shuffle(n, seed=seed, reshuffle_each_iteration=True)
-    idx = idx.batch(batch_size)
-    if shuffle:
-        idx = idx.repeat()
-    gather_x = _row_gatherer(X)
-    if y is None:
-        ds = idx.map(gather_x)
-    else:
-        gather_y = _row_gatherer(y)  # sparse targets are densified per batch too
-        if sample_weight is None:
-            ds = idx.map(lambda i: (gather_x(i), gather_y(i)))
-        else:
-            w_t = tf.constant(np.asarray(sample_weight, dtype=np.float32))
-            ds = idx.map(lambda i: (gather_x(i), gather_y(i), tf.gather(w_t, i)))
-    return ds.prefetch(tf.data.AUTOTUNE)
-
-
-def fit_network(
-    X,
-    Y,
-    sample_weight=None,
-    *,
-    architecture,
-    optimizer,
-    learning_rate,
-    batch_size,
-    epochs,
-    pos_weight=None,
-    masked=False,
-    callbacks=None,
-    early_stopping=None,
-    validation_data=None,
-    random_state=None,
-    verbose=0,
-):
-    """Train a fresh network through scikeras and return ``(keras_model, history)``.
+def fit_keras(spec, X, Y, sample_weight=None, *, validation_data=None, callbacks=None):
+    """Train ``spec``'s network through scikeras; return ``(keras_model, history)``.
 
     ``X`` is float32 (dense or CSR), ``Y`` float32 ``(n, L)`` with NaN for unknown
-    entries, ``architecture`` the keyword arguments of :func:`build_mlp`, and
-    ``early_stopping`` either None or ``{"patience": int, "min_delta": float}``
-    (monitoring the loss on ``validation_data``, best weights restored).
+    entries; with ``spec.early_stopping`` the loss on ``validation_data`` is
+    monitored and the best weights are restored.
     """
     callbacks = list(callbacks or [])
-    if early_stopping is not None:
+    if spec.early_stopping is not None:
         callbacks.append(
             keras.callbacks.EarlyStopping(
-                monitor="val_loss", restore_best_weights=True, **early_stopping
+                monitor="val_loss",
+                restore_best_weights=True,
+                patience=spec.early_stopping.patience,
+                min_delta=spec.early_stopping.min_delta,
             )
         )
-    loss = make_loss(masked, pos_weight)
+    loss = make_loss(spec.masked, spec.pos_weight)
     build = functools.partial(
-        _build_compiled,
-        X.shape[1],
-        Y.shape[1],
-        architecture,
-        optimizer,
-        learning_rate,
-        loss,
-        random_state,
-        -(-X.shape[0] // batch_size),
+        _build_compiled, spec, loss, -(-X.shape[0] // spec.batch_size)
     )
-    # Seeds go straight to the initializers and the shuffle, not through scikeras'
-    # global-seed context, which turns on TensorFlow's op determinism and then
-    # breaks unseeded fits that follow in the same process.
+    # The seed goes straight to the initializers and the shuffle, not through
+    # scikeras' global-seed context, which turns on TensorFlow's op determinism
+    # and then breaks unseeded fits that follow in the same process.
     wrapper = _MultiLabelKerasClassifier(
         model=build,
-        batch_size=batch_size,
-        epochs=epochs,
-        verbose=verbose,
+        batch_size=spec.batch_size,
+        epochs=spec.epochs,
+        verbose=spec.verbose,
         callbacks=callbacks or None,
     )
-    wrapper._shuffle_seed = random_state
     extra = {} if validation_data is None else {"validation_data": validation_data}
-    wrapper.fit(X, Y, sample_weight=sample_weight, **extra)
+    wrapper.fit(X, Y, sample_weight=sample_weight, shuffle_seed=spec.seed, **extra)
     return wrapper.model_, wrapper.history_
 
 
-def predict_network(model, X):
+def predict_keras(model, X):
     """Sigmoid outputs of any Keras ``model`` for ``X``, float64 ``(n_samples, n_labels)``.
 
     The fallback for models ``_forward`` cannot run in NumPy (a ``model_``

@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics as skm
 
-from ._validation import check_indicator, proba_to_matrix
+from .._targets import check_indicator, proba_to_matrix
+from .._utils import final_step
+from . import _multilabel as m
 
 __all__ = [
     "MultilabelScorer",
@@ -29,11 +31,6 @@ _AVERAGES = ("micro", "macro", "weighted", "samples")
 _LABEL_METRICS = ("f1", "precision", "recall", "roc_auc", "average_precision")
 
 
-def _final_step(estimator):
-    steps = getattr(estimator, "steps", None)
-    return steps[-1][1] if steps else estimator
-
-
 def _classes(estimator):
     try:
         return estimator.classes_
@@ -45,7 +42,7 @@ def _proba(estimator, X, n_labels, scorer_name):
     if not hasattr(estimator, "predict_proba"):
         raise TypeError(
             f"scorer {scorer_name!r} needs probabilities but "
-            f"{type(_final_step(estimator)).__name__} has no predict_proba; use a "
+            f"{type(final_step(estimator)).__name__} has no predict_proba; use a "
             "scorer on predictions (e.g. 'f1_micro', 'hamming_loss'), or "
             "multilabel_scoring(proba=False)."
         )
@@ -129,7 +126,7 @@ class MultilabelScorer:
 def _label_index(label, estimator, label_names, n_labels):
     if isinstance(label, (int, np.integer)) and 0 <= label < n_labels:
         return int(label)  # an index given by multilabel_scoring
-    names = getattr(_final_step(estimator), "label_names_", None)
+    names = getattr(final_step(estimator), "label_names_", None)
     if names is None:
         names = label_names
     if names is not None:
@@ -177,8 +174,6 @@ def _per_label_metric(kind):
 
 @lru_cache(maxsize=1)
 def _table():
-    from . import metrics as m
-
     def averaged(fn, average):
         return partial(fn, average=average, zero_division=0.0)
 
@@ -328,7 +323,7 @@ class ScoringPanel(dict):
     def _scorers_for(self, estimator, n_labels):
         if not self.per_label or self.label_names is not None:
             return dict(self)
-        names = getattr(_final_step(estimator), "label_names_", None)
+        names = getattr(final_step(estimator), "label_names_", None)
         names = list(range(n_labels)) if names is None else list(names)
         extra = {f"f1_label:{n}": _label_f1(j) for j, n in enumerate(names)}
         return {**self, **extra}

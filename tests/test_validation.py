@@ -1,5 +1,6 @@
 """The fold-stacked cross_validate: sklearn's contract, solo-fit quality, memory."""
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -7,6 +8,7 @@ import textwrap
 import numpy as np
 import pytest
 from sklearn import model_selection as skms
+from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import KFold
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
@@ -15,6 +17,7 @@ from sklearn.preprocessing import StandardScaler
 from skmultilabel_mlp import MultiLabelMLPClassifier
 from skmultilabel_mlp.metrics import multilabel_scoring
 from skmultilabel_mlp.model_selection import cross_val_score, cross_validate
+from skmultilabel_mlp.model_selection._validation import _why_not_stacked
 
 CV = KFold(n_splits=3, shuffle=True, random_state=0)
 
@@ -155,3 +158,141 @@ def test_memory_does_not_grow_with_epochs():
         )
         peaks.append(int(out.stdout.strip().splitlines()[-1]))  # kB
     assert peaks[1] - peaks[0] < 40_000
+
+
+# error_score and the result's form, in the shape of scikit-learn's own tests
+# (sklearn/model_selection/tests/test_validation.py), on both paths: the
+# stacked one and scikit-learn's (any optimiser but Adam falls back to it).
+PATHS = {"stacked": {}, "fallback": {"optimizer": "sgd"}}
+
+
+def _path_estimator(path, **params):
+    est = MultiLabelMLPClassifier(epochs=2, random_state=0, **PATHS[path], **params)
+    assert (_why_not_stacked(est, np.zeros((2, 2)), None) is None) == (
+        path == "stacked"
+    )
+    return est
+
+
+def _label_unknown_outside_first_third(Y):
+    """Label 2 known only in rows 0-19: KFold(3)'s first fold cannot learn it."""
+    Ynan = Y.astype(float)
+    Ynan[20:, 2] = np.nan
+    return Ynan
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("error_score", [np.nan, 0])
+def test_cross_validate_some_failing_fits_warning(path, error_score, multilabel_data):
+    X, Y = multilabel_data
+    warning = re.compile(
+        "1 fits failed.+total of 3.+The score on these train-test partitions for "
+        f"these parameters will be set to {error_score}.+ValueError: labels \\[2\\] "
+        "are unknown",
+        flags=re.DOTALL,
+    )
+    with pytest.warns(FitFailedWarning, match=warning):
+        res = cross_validate(
+            _path_estimator(path),
+            X,
+            _label_unknown_outside_first_third(Y),
+            cv=KFold(3),
+            error_score=error_score,
+            return_train_score=True,
+        )
+    np.testing.assert_array_equal(res["test_score"][:1], [error_score])
+    np.testing.assert_array_equal(res["train_score"][:1], [error_score])
+    assert np.all(np.isfinite(res["test_score"][1:]))
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("error_score", [np.nan, 0])
+def test_cross_validate_all_failing_fits_error(path, error_score, multilabel_data):
+    X, Y = multilabel_data
+    message = re.compile(
+        "All the 3 fits failed.+your model is misconfigured.+"
+        "ValueError: class_weight names labels \\['nope'\\]",
+        flags=re.DOTALL,
+    )
+    est = _path_estimator(path, class_weight={"nope": 2.0})
+    with pytest.raises(ValueError, match=message):
+        cross_validate(est, X, Y, cv=KFold(3), error_score=error_score)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_error_score_raise_reraises_the_fit_error(path, multilabel_data):
+    X, Y = multilabel_data
+    with pytest.raises(ValueError, match=r"labels \[2\] are unknown"):
+        cross_validate(
+            _path_estimator(path),
+            X,
+            _label_unknown_outside_first_third(Y),
+            cv=KFold(3),
+            error_score="raise",
+        )
+
+
+def _failing_scorer(estimator, X, y):
+    raise ValueError("This scorer is supposed to fail!!!")
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("error_score", [np.nan, 0, "raise"])
+@pytest.mark.parametrize("return_train_score", [True, False])
+@pytest.mark.parametrize("with_multimetric", [False, True])
+def test_cross_validate_failing_scorer(
+    path, error_score, return_train_score, with_multimetric, multilabel_data
+):
+    X, Y = multilabel_data
+    scoring = (
+        {
+            "score_1": _failing_scorer,
+            "score_2": "hamming_loss",
+            "score_3": _failing_scorer,
+        }
+        if with_multimetric
+        else _failing_scorer
+    )
+    kwargs = {
+        "cv": KFold(3),
+        "scoring": scoring,
+        "return_train_score": return_train_score,
+        "error_score": error_score,
+    }
+    est = _path_estimator(path)
+    if error_score == "raise":
+        with pytest.raises(ValueError, match="supposed to fail"):
+            cross_validate(est, X, Y, **kwargs)
+        return
+    warning = (
+        "Scoring failed. The score on this train-test partition for "
+        f"these parameters will be set to {error_score}"
+    )
+    with pytest.warns(UserWarning, match=warning):
+        results = cross_validate(est, X, Y, **kwargs)
+    for key, values in results.items():
+        if "_score" in key and "score_2" not in key:
+            np.testing.assert_array_equal(values, error_score)
+        elif "score_2" in key:
+            assert np.all(values <= 0)  # a loss, negated
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        {},
+        {"return_train_score": True, "return_estimator": True, "return_indices": True},
+    ],
+)
+def test_result_keys_order_and_indices_match_sklearn(flags, multilabel_data):
+    X, Y = multilabel_data
+    est = MultiLabelMLPClassifier(epochs=2, random_state=0)
+    scoring = ["f1_micro", "accuracy"]
+    ours = cross_validate(est, X, Y, cv=CV, scoring=scoring, **flags)
+    theirs = skms.cross_validate(est, X, Y, cv=CV, scoring=scoring, **flags)
+    assert list(ours) == list(theirs)
+    if "return_indices" in flags:
+        for part in ("train", "test"):
+            assert type(ours["indices"][part]) is type(theirs["indices"][part])
+            for a, b in zip(ours["indices"][part], theirs["indices"][part]):
+                np.testing.assert_array_equal(a, b)

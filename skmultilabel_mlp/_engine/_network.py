@@ -1,9 +1,8 @@
 """The Keras network: its layers, initial weights, loss and compilation.
 
-Shared by the solo fit (``_model``, which adds scikeras and the ``tf.data``
-loop) and the fold-stacked engines (``_stacked*``), which need the network but
-not TensorFlow: on the JAX backend a fold-stacked cross-validation never imports
-it.
+Shared by the scikeras fit (``_solo``, which adds the ``tf.data`` loop) and the
+stacked engines (``_stacked*``), which need the network but not TensorFlow: on
+the JAX backend a stacked fit never imports it.
 """
 
 import keras
@@ -72,11 +71,11 @@ def build_mlp(
     n_features,
     n_labels,
     *,
-    hidden_layer_sizes=(20,),
-    activation="relu",
-    kernel_initializer="he_uniform",
-    dropout=0.0,
-    alpha=0.0,
+    hidden_layer_sizes,
+    activation,
+    kernel_initializer,
+    dropout,
+    alpha,
     seed=None,
 ):
     """Build (but do not compile) the MLP: hidden Dense layers, one sigmoid per label.
@@ -149,11 +148,11 @@ def kernel_inits(kernel_initializer, seeds):
     return list(zip(names, seeds[0:-2:2] + seeds[-1:]))
 
 
-def initial_weights(n_features, n_labels, architecture, seed):
-    """The weights ``build_mlp(..., seed=seed)`` starts from, without building it."""
-    widths = [n_features, *architecture["hidden_layer_sizes"], n_labels]
+def initial_weights(spec):
+    """The weights ``build_mlp(..., seed=spec.seed)`` starts from, without building it."""
+    widths = spec.widths
     kernels = kernel_inits(
-        architecture["kernel_initializer"], layer_seeds(seed, len(widths) - 2)
+        spec.kernel_initializer, layer_seeds(spec.seed, len(widths) - 2)
     )
     weights = []
     for fan_in, fan_out, (name, s) in zip(widths[:-1], widths[1:], kernels):
@@ -163,26 +162,18 @@ def initial_weights(n_features, n_labels, architecture, seed):
     return weights
 
 
-def build_trained(
-    layers,
-    *,
-    n_features,
-    architecture,
-    optimizer,
-    learning_rate,
-    masked,
-    pos_weight,
-    seed,
-):
+def build_trained(layers, spec):
     """A compiled ``keras.Model`` holding trained weights ``[(kernel, bias, _), ...]``.
 
     Built and compiled exactly as a solo fit's model, so the two are
     interchangeable (``save``, further ``fit`` calls, ``model_.predict``).
     """
-    loss = make_loss(masked, pos_weight)
-    model = build_mlp(n_features, layers[-1][0].shape[1], **architecture, seed=seed)
+    loss = make_loss(spec.masked, spec.pos_weight)
+    model = build_mlp(
+        spec.n_features, spec.n_labels, **spec.architecture, seed=spec.seed
+    )
     model.set_weights([w for kernel, bias, _ in layers for w in (kernel, bias)])
-    compile_like_solo(model, optimizer, learning_rate, loss)
+    compile_like_solo(model, spec.optimizer, spec.learning_rate, loss)
     # with its slots made, the optimizer saves and loads like a trained one's
     model.optimizer.build(model.trainable_variables)
     return model

@@ -1,23 +1,23 @@
 """Fold-stacked training on TensorFlow (see ``_stacked`` for what it computes).
 
 One ``tf.function`` runs every epoch and step of all K copies; chosen by
-``_stacked.fit_stacked`` on the TensorFlow backend.
+``_stacked.train_stacked`` on the TensorFlow backend.
 """
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from ._stacked import _BETA_1, _BETA_2, _EPSILON
+from ._optim import adam_step, pad_rows
 
 __all__ = ["train"]
 
 
 class _StackedTrainer(tf.Module):
-    def __init__(self, init_weights, X, Y, weights, folds, pos_weight, spec):
+    def __init__(self, init_weights, X, Y, weights, rows, pos_weight, run, seed):
         super().__init__()
-        K = len(folds)
-        self.K, self.spec = K, spec
+        K = len(rows)
+        self.K, self.run, self.seed = K, run, seed
         self.params = [
             tf.Variable(np.stack([w[i] for w in init_weights]).astype(np.float32))
             for i in range(len(init_weights[0]))
@@ -29,21 +29,14 @@ class _StackedTrainer(tf.Module):
         self.X = tf.constant(X, dtype=tf.float32)  # (n, d) or (K, n, d)
         self.Y = tf.constant(Y, dtype=tf.float32)
         self.w = tf.constant(weights, dtype=tf.float32)  # (n,) sample weights
-        n_k = np.array([len(f) for f in folds])
-        N = int(n_k.max())
-        padded = np.zeros((K, N), dtype=np.int64)
-        for k, f in enumerate(folds):
-            padded[k, : len(f)] = f
-        self.rows = tf.constant(padded)
+        padded, n_k = pad_rows(rows)
+        self.rows = tf.constant(padded, dtype=tf.int64)
         self.n_k = tf.constant(n_k, dtype=tf.int64)
-        self.N = N
-        self.steps = int(-(-N // spec["batch_size"]))
-        self.pos_weight = tf.constant(
-            np.ones((K, Y.shape[1])) if pos_weight is None else pos_weight,
-            dtype=tf.float32,
-        )
-        self.activation = keras.activations.get(spec["activation"])
-        self.history = tf.Variable(tf.zeros((spec["epochs"], K)))
+        self.N = padded.shape[1]
+        self.steps = int(-(-self.N // run.batch_size))
+        self.pos_weight = tf.constant(pos_weight, dtype=tf.float32)
+        self.activation = keras.activations.get(run.activation)
+        self.history = tf.Variable(tf.zeros((run.epochs, K)))
 
     def _forward(self, x, step, training):
         n_hidden = len(self.params) // 2 - 1
@@ -51,13 +44,12 @@ class _StackedTrainer(tf.Module):
         for i in range(n_hidden):
             W, b = self.params[2 * i], self.params[2 * i + 1]
             h = self.activation(tf.einsum("kbd,kdh->kbh", h, W) + b[:, None, :])
-            rate = self.spec["dropout"]
+            rate = self.run.dropout
             if training and rate > 0:
                 keep = (
                     tf.random.stateless_uniform(
                         tf.shape(h),
-                        seed=tf.stack([tf.cast(step, tf.int32), i + 1])
-                        + self.spec["seed"],
+                        seed=tf.stack([tf.cast(step, tf.int32), i + 1]) + self.seed,
                     )
                     >= rate
                 )
@@ -65,7 +57,8 @@ class _StackedTrainer(tf.Module):
         W, b = self.params[-2], self.params[-1]
         return tf.einsum("kbd,kdh->kbh", h, W) + b[:, None, :]  # logits
 
-    def _copy_losses(self, idx, valid):
+    def _batch(self, idx, valid):
+        """Each copy's features, targets (NaN as 0) and known-entry mask."""
         x = (
             tf.gather(self.X, idx)
             if self.shared_X
@@ -78,16 +71,15 @@ class _StackedTrainer(tf.Module):
 
     @tf.function
     def train(self):
-        B = self.spec["batch_size"]
-        lr = self.spec["learning_rate"]
-        alpha = self.spec["alpha"]
+        B = self.run.batch_size
+        alpha = self.run.alpha
         n_labels = tf.cast(tf.shape(self.Y)[1], tf.float32)
         positions = tf.range(self.N, dtype=tf.int64)
         global_step = tf.constant(0, tf.int64)
-        for epoch in tf.range(self.spec["epochs"]):
+        for epoch in tf.range(self.run.epochs):
             keys = tf.random.stateless_uniform(
                 (self.K, self.N),
-                seed=tf.stack([self.spec["seed"], tf.cast(epoch, tf.int32)]),
+                seed=tf.stack([self.seed, tf.cast(epoch, tf.int32)]),
             )
             keys = tf.where(positions[None, :] < self.n_k[:, None], keys, 2.0)
             order = tf.argsort(keys, axis=1)  # a fresh permutation of each fold's rows
@@ -102,7 +94,7 @@ class _StackedTrainer(tf.Module):
                 )  # rows per copy
                 active = count > 0
                 with tf.GradientTape() as tape:
-                    x, y, known = self._copy_losses(idx, valid)
+                    x, y, known = self._batch(idx, valid)
                     z = self._forward(x, global_step, training=True)
                     terms = self.pos_weight[:, None, :] * y * tf.nn.softplus(-z) + (
                         1.0 - y
@@ -117,29 +109,27 @@ class _StackedTrainer(tf.Module):
                         )
                     total = tf.reduce_sum(tf.where(active, loss, 0.0))
                 grads = tape.gradient(total, self.params)
-                self._adam(grads, active, lr)
+                params, m, v, t = adam_step(
+                    self.params,
+                    grads,
+                    self.m,
+                    self.v,
+                    self.t,
+                    self.run.learning_rate,
+                    active,
+                )
+                for var, value in zip(
+                    [*self.params, *self.m, *self.v, self.t], [*params, *m, *v, t]
+                ):
+                    var.assign(value)
                 epoch_loss += tf.where(active, loss, 0.0)
                 global_step += 1
             steps_k = tf.math.ceil(tf.cast(self.n_k, tf.float32) / B)
             self.history[epoch].assign(epoch_loss / steps_k)
 
-    def _adam(self, grads, active, lr):
-        t = self.t + tf.cast(active, tf.float32)
-        self.t.assign(t)
-        scale = lr * tf.sqrt(1.0 - _BETA_2**t) / (1.0 - _BETA_1**t)
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
-            shape = [-1] + [1] * (len(p.shape) - 1)
-            on = tf.reshape(active, shape)
-            m_new = m + (g - m) * (1.0 - _BETA_1)
-            v_new = v + (g * g - v) * (1.0 - _BETA_2)
-            step = tf.reshape(scale, shape) * m_new / (tf.sqrt(v_new) + _EPSILON)
-            m.assign(tf.where(on, m_new, m))
-            v.assign(tf.where(on, v_new, v))
-            p.assign(tf.where(on, p - step, p))
 
-
-def train(init_weights, X, Y, weights, folds, pos_weight, spec):
+def train(init_weights, X, Y, weights, rows, pos_weight, run, seed):
     """Run the stacked training; return (stacked parameter arrays, history (E, K))."""
-    trainer = _StackedTrainer(init_weights, X, Y, weights, folds, pos_weight, spec)
+    trainer = _StackedTrainer(init_weights, X, Y, weights, rows, pos_weight, run, seed)
     trainer.train()
     return [p.numpy() for p in trainer.params], trainer.history.numpy()

@@ -1,4 +1,4 @@
-"""Multi-label metrics, the report, and the scorers that work with any estimator.
+"""Multi-label metrics on indicator matrices, with unknown (NaN) labels.
 
 Every function accepts indicator matrices (numpy, scipy sparse, pandas
 DataFrame) and wraps scikit-learn's implementation where one exists. NaN in
@@ -12,23 +12,17 @@ import numpy as np
 from sklearn import metrics as skm
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ._report import multilabel_report
-from ._scorers import get_scorer, multilabel_scoring, per_label_summary
-from ._validation import check_indicator, proba_to_matrix
+from .._targets import check_indicator, proba_to_matrix
 
 __all__ = [
     "coverage_error",
     "exact_match_score",
-    "get_scorer",
     "hamming_loss",
     "hamming_score",
     "label_ranking_average_precision_score",
     "label_ranking_loss",
     "mean_binary_cross_entropy",
-    "multilabel_report",
-    "multilabel_scoring",
     "per_label_f1_score",
-    "per_label_summary",
 ]
 
 _ARRAY = ["array-like", "sparse matrix"]

@@ -5,7 +5,7 @@ import pandas as pd
 from sklearn import metrics as skm
 from sklearn.utils._param_validation import StrOptions, validate_params
 
-from ._validation import check_indicator, proba_to_matrix
+from .._targets import check_indicator, proba_to_matrix
 
 __all__ = ["multilabel_report"]
 

@@ -7,7 +7,7 @@ several (``Model.predict`` sets up a data adapter per call; on JAX every new
 model compiles its own predict function), and the result for a row does not
 depend on the other rows of the call. It also means a fitted classifier can
 predict from its weights alone, before (or without) a ``keras.Model`` being
-built for it: the fold-stacked engine hands back weights, not models.
+built for it: the stacked engine hands back weights, not models.
 
 Only the layers ``_network.build_mlp`` makes are known here; the caller falls back
 to Keras for anything else.
@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import special
 
-__all__ = ["ACTIVATIONS", "network_from_model", "predict_proba"]
+__all__ = ["ACTIVATION_FUNCTIONS", "network_from_model", "predict_proba"]
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772, 1.0507009873554805
 
@@ -30,7 +30,7 @@ def _silu(a):
     return a * special.expit(a)
 
 
-ACTIVATIONS = {
+ACTIVATION_FUNCTIONS = {
     "linear": lambda a: a,
     "relu": lambda a: np.maximum(a, 0),
     "tanh": np.tanh,
@@ -64,7 +64,7 @@ def network_from_model(model):
             return None
         name = keras.activations.serialize(layer.activation)
         name = name if isinstance(name, str) else None
-        if name not in ACTIVATIONS:
+        if name not in ACTIVATION_FUNCTIONS:
             return None
         kernel, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights())
         layers.append((kernel, bias, name))
@@ -93,5 +93,5 @@ def predict_proba(layers, X):
             if i == len(layers) - 1:
                 out[start : start + a.shape[0]] = special.expit(a.astype(np.float64))
             else:
-                h = ACTIVATIONS[activation](a).astype(np.float32, copy=False)
+                h = ACTIVATION_FUNCTIONS[activation](a).astype(np.float32, copy=False)
     return out

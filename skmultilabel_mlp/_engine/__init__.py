@@ -1,0 +1,123 @@
+"""The engine: the only place Keras, TensorFlow, JAX and scikeras are imported.
+
+The rest of the package talks to the networks through the functions below and
+the fit description in :mod:`._spec`. Importing this package loads no backend:
+each function imports the module it needs when it is first called.
+
+- ``_spec``: the fit description (:class:`FitSpec`) and the accepted names;
+- ``_network``: layers, loss, initial weights, a trained network as a model;
+- ``_forward``: the NumPy forward pass (predictions without a backend call);
+- ``_solo`` and ``_tfdata``: the scikeras fit (Keras callbacks) and its input
+  pipeline;
+- ``_optim``: the optimiser update and the row padding of stacked copies;
+- ``_stacked``, ``_stacked_tf``, ``_stacked_jax``: K copies as one computation;
+- ``_saving``: a network to bytes and back.
+"""
+
+from ._spec import (
+    ACTIVATIONS,
+    DEFAULT_HIDDEN_LAYER_SIZES,
+    INITIALIZERS,
+    OPTIMIZERS,
+    EarlyStopping,
+    FitSpec,
+)
+
+__all__ = [
+    "ACTIVATIONS",
+    "DEFAULT_HIDDEN_LAYER_SIZES",
+    "INITIALIZERS",
+    "OPTIMIZERS",
+    "EarlyStopping",
+    "FitSpec",
+    "backend",
+    "build_model",
+    "fit_keras",
+    "layers_match",
+    "model_from_bytes",
+    "model_to_bytes",
+    "network_from_model",
+    "predict_keras",
+    "predict_proba",
+    "stacked_fields",
+    "train_stacked",
+]
+
+
+def backend():
+    """The name of the Keras backend (imports Keras)."""
+    import keras
+
+    return keras.config.backend()
+
+
+def fit_keras(spec, X, Y, sample_weight=None, *, validation_data=None, callbacks=None):
+    """Train one network through scikeras; ``(keras_model, history)``."""
+    from ._solo import fit_keras
+
+    return fit_keras(
+        spec, X, Y, sample_weight, validation_data=validation_data, callbacks=callbacks
+    )
+
+
+def stacked_fields():
+    """The FitSpec fields that copies trained together must share."""
+    from ._stacked import STATIC_FIELDS
+
+    return STATIC_FIELDS
+
+
+def train_stacked(specs, X, Y, rows, sample_weight=None):
+    """Train K networks as one computation; a ``(layers, history)`` per spec."""
+    from ._stacked import train_stacked
+
+    return train_stacked(specs, X, Y, rows, sample_weight)
+
+
+def predict_proba(layers, X):
+    """Sigmoid outputs of trained ``layers`` for ``X``, in NumPy (no backend call)."""
+    from ._forward import predict_proba
+
+    return predict_proba(layers, X)
+
+
+def network_from_model(model):
+    """The layers of a ``build_mlp`` model, or None for any other model."""
+    from ._forward import network_from_model
+
+    return network_from_model(model)
+
+
+def predict_keras(model, X):
+    """Sigmoid outputs of any Keras model, through Keras."""
+    from ._solo import predict_keras
+
+    return predict_keras(model, X)
+
+
+def build_model(layers, spec):
+    """A compiled ``keras.Model`` holding trained ``layers``."""
+    from ._network import build_trained
+
+    return build_trained(layers, spec)
+
+
+def model_to_bytes(model):
+    """The ``.keras`` file of a model, as bytes."""
+    from ._saving import model_to_bytes
+
+    return model_to_bytes(model)
+
+
+def model_from_bytes(data):
+    """A model from a ``.keras`` file's bytes, in Keras' safe mode."""
+    from ._saving import model_from_bytes
+
+    return model_from_bytes(data)
+
+
+def layers_match(model, n_features, n_labels, architecture):
+    """Whether ``model`` has exactly the layers the package builds for these arguments."""
+    from ._saving import layers_match
+
+    return layers_match(model, n_features, n_labels, architecture)

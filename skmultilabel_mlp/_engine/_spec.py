@@ -1,0 +1,83 @@
+"""The description of one fit: what every engine trains, stated once.
+
+The classifier resolves its parameters into a :class:`FitSpec` (a frozen
+dataclass) per network to train; the engines read nothing else. The names the
+classifier accepts (activations, initializers, optimisers) and its default
+network are defined here too, so the parameter checks, the network builder and
+the NumPy forward pass cannot disagree. No backend is imported.
+"""
+
+from dataclasses import dataclass
+
+__all__ = [
+    "ACTIVATIONS",
+    "DEFAULT_HIDDEN_LAYER_SIZES",
+    "INITIALIZERS",
+    "OPTIMIZERS",
+    "EarlyStopping",
+    "FitSpec",
+]
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "selu", "gelu", "swish", "linear")
+INITIALIZERS = (
+    "he_uniform",
+    "he_normal",
+    "glorot_uniform",
+    "glorot_normal",
+    "lecun_uniform",
+    "lecun_normal",
+)
+OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad")
+DEFAULT_HIDDEN_LAYER_SIZES = (20,)
+
+
+@dataclass(frozen=True)
+class EarlyStopping:
+    """Stop when the validation loss has not improved by ``min_delta`` for ``patience`` epochs."""
+
+    patience: int
+    min_delta: float
+
+
+@dataclass(frozen=True)
+class FitSpec:
+    """One network's fit, with every parameter resolved.
+
+    ``seed`` seeds the initial weights (as ``build_mlp(seed=...)``), the
+    per-epoch shuffle and the dropout masks. ``pos_weight`` is the positive-term
+    weight of each label's cross-entropy (None: unweighted); ``masked`` says
+    whether some targets are unknown (NaN) and left out of the loss.
+    """
+
+    n_features: int
+    n_labels: int
+    hidden_layer_sizes: tuple
+    activation: str
+    kernel_initializer: str
+    dropout: float
+    alpha: float
+    optimizer: str
+    learning_rate: float
+    batch_size: int
+    epochs: int
+    seed: int
+    pos_weight: tuple | None = None
+    masked: bool = False
+    early_stopping: EarlyStopping | None = None
+    verbose: int = 0
+
+    @property
+    def widths(self):
+        """Layer widths, input first: ``(n_features, *hidden, n_labels)``."""
+        return (self.n_features, *self.hidden_layer_sizes, self.n_labels)
+
+    @property
+    def architecture(self):
+        """The keyword arguments of ``_network.build_mlp`` (seed aside)."""
+        return {
+            "hidden_layer_sizes": self.hidden_layer_sizes,
+            "activation": self.activation,
+            "kernel_initializer": self.kernel_initializer,
+            "dropout": self.dropout,
+            "alpha": self.alpha,
+        }

@@ -1,0 +1,52 @@
+"""The early-stopping holdout: a validation split stratified on every label.
+
+Imports nothing from the package, so the classifier and model selection can
+both use it without importing each other.
+"""
+
+import numpy as np
+from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
+
+__all__ = ["stratified_holdout"]
+
+
+def stratified_holdout(Y01, fraction, random_state=None):
+    """Sorted ``(train, validation)`` row indices, stratified on every label.
+
+    Parameters
+    ----------
+    Y01 : ndarray of int of shape (n_samples, n_labels)
+        The 0/1 labels (unknown entries already counted as 0).
+    fraction : float in (0, 1)
+        Share of the rows held out (rounded to a whole number of rows).
+    random_state : int, RandomState instance or None
+
+    Returns
+    -------
+    train, validation : ndarray of int
+    """
+    n = Y01.shape[0]
+    n_val = round(fraction * n)
+    if n_val < 1 or n - n_val < 1:
+        raise ValueError(
+            "early_stopping needs at least one training and one validation row; "
+            f"validation_fraction={fraction} of {n} rows gives {n_val} "
+            "validation rows."
+        )
+    if Y01.shape[1] > 1:
+        splitter = MultilabelStratifiedShuffleSplit(
+            n_splits=1, test_size=n_val, random_state=random_state
+        )
+        strata = Y01
+    else:
+        # iterstrat refuses a single label ("binary" target): stratify on it
+        # with scikit-learn when each class can give rows to both sides
+        strata = Y01[:, 0]
+        counts = np.bincount(strata, minlength=2)
+        stratifiable = counts.min() >= 2 and n_val >= 2 and n - n_val >= 2
+        splitter = (StratifiedShuffleSplit if stratifiable else ShuffleSplit)(
+            n_splits=1, test_size=n_val, random_state=random_state
+        )
+    train, val = next(splitter.split(np.zeros((n, 1)), strata))
+    return np.sort(train), np.sort(val)
