@@ -262,6 +262,12 @@ default=None
             raise
 
     def _fit(self, X, y, sample_weight):
+        if self._compiled_unsupported(X) is None:
+            (fitted,) = self._fit_copies([self], [X], y, [None], sample_weight)
+            if isinstance(fitted, BaseException):
+                raise fitted
+            return self
+        # Keras callbacks (or sparse X): the scikeras fit, epoch by epoch
         X = self._validate_features(X, reset=True)
         targets = encode_targets(y, missing_label=self.missing_label)
         sample_weight = self._check_rows(X, targets, sample_weight)
@@ -283,12 +289,15 @@ default=None
     def _fit_copies(estimators, Xs, y, rows, sample_weight=None):
         """Fit K unfitted classifiers at once, copy ``k`` on rows ``rows[k]`` of ``Xs[k]``.
 
-        The hook cross-validation uses. ``Xs[k]`` holds every row, as copy
-        ``k``'s preprocessing transformed them; ``y`` and ``sample_weight``
-        cover every row too. Each copy is prepared exactly as ``fit`` prepares
-        itself (checks, class weights, its own seed drawn from its
-        ``random_state``), then all train as one stacked computation. Callers
-        check :meth:`_stacking_unsupported` first.
+        The hook ``fit`` (with one copy) and cross-validation use. ``Xs[k]``
+        holds every row, as copy ``k``'s preprocessing transformed them;
+        ``rows[k]`` are its training rows (None: all); ``y`` and
+        ``sample_weight`` cover every row. Each copy is prepared as a fit of
+        those rows alone would prepare it (checks, class weights, its
+        early-stopping split of its rows, its own seed drawn from its
+        ``random_state``), then the copies train together on the compiled
+        engine: an integer ``random_state`` gives each copy exactly the model
+        a solo fit on its rows gives.
 
         Returns
         -------
@@ -296,57 +305,81 @@ default=None
             Per copy, the estimator (fitted in place), or the exception that
             stopped it.
         """
-        out, specs, ready = [], [], []
-        targets = {}
-        for k, (est, X, train) in enumerate(zip(estimators, Xs, rows)):
+        out, ready, targets, validated = [], [], {}, {}
+        for est, X, train in zip(estimators, Xs, rows):
             try:
+                if id(X) in validated:
+                    # copies that share their features share one checked copy
+                    # of them (and learn the same feature attributes)
+                    X, first = validated[id(X)]
+                    for key in ("n_features_in_", "feature_names_in_"):
+                        if hasattr(first, key):
+                            setattr(est, key, getattr(first, key))
+                else:
+                    raw = X
+                    X = est._validate_features(X, reset=True)
+                    if sp.issparse(X) and not _engine.sparse_rows_fit(X):
+                        X = X.toarray()  # a few very long rows: dense is smaller
+                    validated[id(raw)] = (X, est)
                 if est.missing_label not in targets:
                     targets[est.missing_label] = encode_targets(
                         y, missing_label=est.missing_label
                     )
                 target = targets[est.missing_label]
-                X = est._validate_features(X, reset=True)
-                if sp.issparse(X):
-                    X = X.toarray()  # the stacked engine gathers dense rows
                 weights = est._check_rows(X, target, sample_weight)
-                specs.append(est._fit_spec(X, target, train))
+                train = np.arange(X.shape[0]) if train is None else np.asarray(train)
+                fit_rows, val_rows = est._validation_split(target.Y[train])
+                if fit_rows is not None:
+                    fit_rows, val_rows = train[fit_rows], train[val_rows]
+                else:
+                    fit_rows = train
+                spec = est._fit_spec(X, target, fit_rows)
             except Exception as exc:
                 out.append(exc)
                 continue
             out.append(est)
-            ready.append((k, X, weights, target))
+            ready.append((len(out) - 1, X, weights, target, fit_rows, val_rows, spec))
         if not ready:
             return out
+        # the copies share y, hence one target encoding and one weight vector
         first = ready[0]
         Y = first[3].Y.toarray() if sp.issparse(first[3].Y) else first[3].Y
-        shared = all(X is first[1] for _, X, _, _ in ready)
+        early = [r[5] is not None for r in ready]
         try:
             trained = _engine.train_stacked(
-                specs,
-                first[1] if shared else [X for _, X, _, _ in ready],
+                [r[6] for r in ready],
+                [r[1] for r in ready],
                 Y,
-                [rows[k] for k, _, _, _ in ready],
+                [r[4] for r in ready],
                 sample_weight=first[2],
+                val_rows=[
+                    r[5] if e else np.zeros(0, int) for r, e in zip(ready, early)
+                ],
             )
         except Exception as exc:
-            for k, *_ in ready:
-                out[k] = exc
+            for r in ready:
+                out[r[0]] = exc
             return out
-        for (k, _, _, target), spec, (layers, history) in zip(ready, specs, trained):
-            out[k]._set_fitted(target, spec, history, layers=layers)
+        for r, (layers, history) in zip(ready, trained):
+            out[r[0]]._set_fitted(r[3], r[6], history, layers=layers)
         return out
 
-    def _stacking_unsupported(self, X, fit_params):
-        """None when :meth:`_fit_copies` can train this classifier, else the reason."""
-        if self.optimizer != "adam" or self.early_stopping or self.callbacks:
-            return "optimizer other than adam, early stopping or callbacks"
-        if set(fit_params or ()) - {"sample_weight"}:
-            return f"fit parameters {sorted(set(fit_params) - {'sample_weight'})}"
-        if sp.issparse(X):
-            return "sparse X (the stacked engine gathers dense rows)"
+    def _compiled_unsupported(self, X):
+        """None when ``fit`` runs on the compiled engine, else why it does not."""
+        if self.callbacks:
+            return "Keras callbacks (they run inside Keras' own fit loop)"
+        if X is not None and sp.issparse(X) and not _engine.sparse_rows_fit(X):
+            return "sparse X with a few very long rows (see _engine._sparse)"
         if _engine.backend() not in ("tensorflow", "jax"):
             return f"the {_engine.backend()} backend"
         return None
+
+    def _stacking_unsupported(self, X, fit_params):
+        """None when :meth:`_fit_copies` can train this classifier, else the reason."""
+        extra = set(fit_params or ()) - {"sample_weight"}
+        if extra:
+            return f"fit parameters {sorted(extra)}"
+        return self._compiled_unsupported(X)
 
     def _check_rows(self, X, targets, sample_weight):
         """Check X against y and the labels; return the checked sample weights."""

@@ -1,6 +1,5 @@
-"""Inside the fold-stacked engine: initial weights, the shuffle, compiler options."""
+"""Inside the compiled engine: random numbers, initial weights, padding, compiler options."""
 
-import itertools
 import os
 import subprocess
 import sys
@@ -26,23 +25,137 @@ def _backend():
     return keras.config.backend()
 
 
+def _spec(**params):
+    base = {
+        "n_features": 5,
+        "n_labels": 3,
+        "optimizer": "adam",
+        "learning_rate": 1e-3,
+        "batch_size": 8,
+        "epochs": 3,
+        "seed": 11,
+        **ARCH,
+    }
+    return FitSpec(**{**base, **params})
+
+
 def test_initial_weights_are_those_a_solo_fit_starts_from():
     expected = _network.build_mlp(5, 3, **ARCH, seed=11).get_weights()
-    spec = FitSpec(
-        5,
-        3,
-        optimizer="adam",
-        learning_rate=1e-3,
-        batch_size=32,
-        epochs=1,
-        seed=11,
-        **ARCH,
-    )
-    got = _network.initial_weights(spec)
+    got = _network.initial_weights(_spec())
     assert len(got) == len(expected)
     for a, b in zip(got, expected):
         np.testing.assert_array_equal(a, b)
 
+
+# -- the counter-based random numbers (``_random``) ---------------------------
+
+
+def _lowbias32(x):
+    """The reference hash in NumPy, on uint64 to keep the products exact."""
+    x = x.astype(np.uint64)
+    mask = np.uint64(0xFFFFFFFF)
+    x ^= x >> np.uint64(16)
+    x = (x * np.uint64(0x7FEB352D)) & mask
+    x ^= x >> np.uint64(15)
+    x = (x * np.uint64(0x846CA68B)) & mask
+    x ^= x >> np.uint64(16)
+    return x.astype(np.uint32)
+
+
+def test_hash_is_lowbias32_on_the_backend():
+    from keras import ops
+
+    from skmultilabel_mlp._engine import _random
+
+    x = np.array([0, 1, 2, 12345, 0xFFFFFFFE, 0xFFFFFFFF], np.uint32)
+    got = ops.convert_to_numpy(_random.hash32(ops.convert_to_tensor(x, "uint32")))
+    np.testing.assert_array_equal(got, _lowbias32(x))
+
+
+@pytest.mark.parametrize("N", [7, 900, 5000])
+def test_shuffle_is_a_fresh_permutation_of_each_copys_rows(N):
+    from keras import ops
+
+    from skmultilabel_mlp._engine import _random
+
+    n_k = np.array([N, N - 3, N // 2], np.int32)
+    seeds = ops.convert_to_tensor(np.array([1, 2, 3], np.uint32))
+    orders = [
+        ops.convert_to_numpy(
+            _random.shuffled_positions(
+                _random.stream(seeds, _random.SHUFFLE, epoch), n_k, N
+            )
+        )
+        for epoch in range(2)
+    ]
+    for order in orders:
+        for row, n in zip(order, n_k):
+            assert sorted(row[:n]) == list(range(n))  # the copy's rows, once each
+            assert row[n:].min(initial=0) >= 0 and row[n:].max(initial=0) < N
+    assert not np.array_equal(orders[0][0], orders[1][0])  # a new order every epoch
+
+
+def test_a_copys_shuffle_depends_on_its_seed_only():
+    """Not on the padding, the number of copies or the other copies' seeds."""
+    from keras import ops
+
+    from skmultilabel_mlp._engine import _random
+
+    def order(seeds, n_k, N):
+        keys = _random.stream(
+            ops.convert_to_tensor(np.array(seeds, np.uint32)), _random.SHUFFLE, 4
+        )
+        return ops.convert_to_numpy(
+            _random.shuffled_positions(keys, np.array(n_k, np.int32), N)
+        )
+
+    alone = order([7], [50], 50)[0]
+    np.testing.assert_array_equal(order([3, 7, 9], [40, 50, 60], 64)[1][:50], alone)
+    np.testing.assert_array_equal(order([7], [50], 1024)[0][:50], alone)
+
+
+def test_dropout_numbers_depend_on_seed_step_and_place_only():
+    from keras import ops
+
+    from skmultilabel_mlp._engine import _random
+
+    def uniform(seeds, step, width):
+        keys = _random.stream(
+            ops.convert_to_tensor(np.array(seeds, np.uint32)), _random.DROPOUT, step
+        )
+        return ops.convert_to_numpy(_random.dropout_uniform(keys, 0, 4, width))
+
+    u = uniform([5], 3, 6)[0]
+    assert u.min() >= 0 and u.max() < 1
+    # a copy's numbers do not change when other copies or wider layers join
+    np.testing.assert_array_equal(uniform([1, 5], 3, 10)[1][:, :6], u)
+    assert not np.array_equal(uniform([5], 4, 6)[0], u)  # a new mask every step
+    # about the right share of a large sample falls below a rate
+    big = uniform([5], 3, 4096)
+    assert abs((big < 0.3).mean() - 0.3) < 0.01
+
+
+# -- stacked copies of different widths ---------------------------------------
+
+
+def test_narrower_copies_padded_to_the_widest_train_as_alone(multilabel_data):
+    """Padding a copy's hidden layers with masked units does not change it."""
+    from skmultilabel_mlp._engine._stacked import train_stacked
+
+    X, Y = multilabel_data
+    X, Y = X.astype(np.float32), Y.astype(np.float32)
+    rows = np.arange(50)
+    narrow = _spec(n_features=8, n_labels=4, hidden_layer_sizes=(3, 2), seed=1)
+    wide = _spec(n_features=8, n_labels=4, hidden_layer_sizes=(6, 4), seed=2)
+    ((alone, _),) = train_stacked([narrow], [X], Y, [rows])
+    (together, _), _ = train_stacked([narrow, wide], [X, X], Y, [rows, rows])
+    for (a, b, _), (c, d, _) in zip(alone, together):
+        assert a.shape == c.shape
+        np.testing.assert_allclose(a, c, atol=2e-6)
+        np.testing.assert_allclose(b, d, atol=2e-6)
+
+
+# -- the JAX engine -----------------------------------------------------------
 
 jax_only = pytest.mark.skipif(
     _backend() != "jax", reason="the JAX engine runs with KERAS_BACKEND=jax"
@@ -54,7 +167,7 @@ def test_jax_engine_draws_the_same_initial_weights_inside_its_program():
     import jax
     import jax.numpy as jnp
 
-    from skmultilabel_mlp._engine._stacked_jax import _initial_params
+    from skmultilabel_mlp._engine._stacked_jax import _drawn_params
 
     seeds = [3, 11]
     kernels = [
@@ -62,7 +175,7 @@ def test_jax_engine_draws_the_same_initial_weights_inside_its_program():
         for s in seeds
     ]
     kernel_seeds = np.array([[s for _, s in k] for k in kernels], dtype=np.uint32)
-    draw = jax.jit(_initial_params, static_argnums=(1, 2))
+    draw = jax.jit(_drawn_params, static_argnums=(1, 2))
     params = draw(
         jnp.asarray(kernel_seeds),
         tuple(name for name, _ in kernels[0]),
@@ -75,24 +188,36 @@ def test_jax_engine_draws_the_same_initial_weights_inside_its_program():
 
 
 @jax_only
-@pytest.mark.parametrize("N", [7, 900, 5000])
-def test_jax_shuffle_is_a_fresh_permutation_of_each_folds_rows(N):
+def test_jax_matmul_backward_equals_autodiff():
+    """The stacked product's hand-written VJP (physical transposes) is its gradient."""
     import jax
     import jax.numpy as jnp
 
-    from skmultilabel_mlp._engine._stacked_jax import _shuffled_positions
+    from skmultilabel_mlp._engine._stacked_jax import _matmul
 
-    n_k = np.array([N, N - 3, N // 2])
-    orders = [
-        np.asarray(_shuffled_positions(jax.random.PRNGKey(e), jnp.asarray(n_k), N))
-        for e in range(2)
-    ]
-    for order in orders:
-        for row, n in zip(order, n_k):
-            # the fold's own positions first, in some order, then the padding
-            assert sorted(row[:n]) == list(range(n))
-            np.testing.assert_array_equal(row[n:], np.arange(n, N))
-    assert not np.array_equal(orders[0][0], orders[1][0])  # a new order every epoch
+    rng = np.random.default_rng(0)
+    h = jnp.asarray(rng.normal(size=(3, 8, 5)), jnp.float32)
+    W = jnp.asarray(rng.normal(size=(3, 5, 4)), jnp.float32)
+    g = jnp.asarray(rng.normal(size=(3, 8, 4)), jnp.float32)
+
+    def reference(h, W):
+        return jnp.sum(jnp.einsum("kbd,kdh->kbh", h, W) * g)
+
+    def ours(h, W):
+        return jnp.sum(_matmul(h, W) * g)
+
+    for a, b in zip(jax.grad(ours, (0, 1))(h, W), jax.grad(reference, (0, 1))(h, W)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+
+
+@jax_only
+def test_jax_engine_pads_rows_to_buckets_so_other_row_counts_reuse_it():
+    from skmultilabel_mlp._engine._stacked_jax import bucket
+
+    assert [bucket(n) for n in (1, 850, 900, 1024, 1025)] == [1, 1024, 1024, 1024, 2048]
+    big = [bucket(n) for n in (100_000, 100_001, 2_000_000)]
+    assert all(b >= n for b, n in zip(big, (100_000, 100_001, 2_000_000)))
+    assert all(b <= n * 1.125 for b, n in zip(big, (100_000, 100_001, 2_000_000)))
 
 
 @jax_only
@@ -114,10 +239,12 @@ def test_jax_engine_falls_back_when_xla_lacks_the_cpu_options(
             "INVALID_ARGUMENT: No such compile option: 'xla_cpu_use_fusion_emitters'"
         )
 
-    compiled = dict(_stacked_jax._compiled, tuned=old_xla)
+    compiled = {
+        kind: dict(v, tuned=old_xla) for kind, v in _stacked_jax._compiled.items()
+    }
     monkeypatch.setattr(_stacked_jax, "_compiled", compiled)
     np.testing.assert_allclose(cross_val_score(est, X, Y, cv=3), expected)
-    assert compiled["tuned"] is None  # not tried again
+    assert compiled["drawn"]["tuned"] is None  # not tried again
 
 
 @jax_only
@@ -133,9 +260,10 @@ def test_jax_engine_reraises_other_xla_errors(monkeypatch, multilabel_data):
     def broken(*args, **kwargs):
         raise jax.errors.JaxRuntimeError("RESOURCE_EXHAUSTED: out of memory")
 
-    monkeypatch.setattr(
-        _stacked_jax, "_compiled", dict(_stacked_jax._compiled, tuned=broken)
-    )
+    compiled = {
+        kind: dict(v, tuned=broken) for kind, v in _stacked_jax._compiled.items()
+    }
+    monkeypatch.setattr(_stacked_jax, "_compiled", compiled)
     with pytest.raises(jax.errors.JaxRuntimeError, match="out of memory"):
         cross_val_score(
             MultiLabelMLPClassifier(epochs=2), X, Y, cv=3, error_score="raise"
@@ -155,10 +283,11 @@ def test_jax_cross_validation_never_imports_tensorflow():
         res = cross_validate(MultiLabelMLPClassifier(epochs=2), X, Y, cv=3,
                              return_estimator=True)
         res["estimator"][0].predict_proba(X)
+        MultiLabelMLPClassifier(epochs=2).fit(X, Y).predict(X)
         print(sorted(m for m in ("tensorflow", "scikeras") if m in sys.modules))
         """
     )
-    env = {**os.environ, "KERAS_BACKEND": "jax"}
+    env = dict(os.environ, KERAS_BACKEND="jax")
     out = subprocess.run(
         [sys.executable, "-c", code],
         env=env,
@@ -167,66 +296,3 @@ def test_jax_cross_validation_never_imports_tensorflow():
         check=True,
     )
     assert out.stdout.strip().splitlines()[-1] == "[]"
-
-
-@jax_only
-@pytest.mark.parametrize(
-    "activation,dropout,alpha",
-    [("relu", 0.0, 0.0), ("tanh", 0.3, 0.01), ("gelu", 0.5, 0.1)],
-)
-def test_jax_hand_written_gradients_equal_autodiff(activation, dropout, alpha):
-    """The backward pass written out equals jax.grad of the solo fit's loss."""
-    import jax
-    import jax.numpy as jnp
-    import keras
-
-    from skmultilabel_mlp._engine._stacked import StackedRun
-    from skmultilabel_mlp._engine._stacked_jax import _loss_and_grads
-
-    rng = np.random.default_rng(0)
-    K, B, widths = 3, 8, (5, 6, 4, 3)
-    params = []
-    for fan_in, fan_out in itertools.pairwise(widths):
-        params += [
-            jnp.asarray(rng.normal(size=(K, fan_in, fan_out)), jnp.float32),
-            jnp.asarray(rng.normal(size=(K, fan_out)), jnp.float32),
-        ]
-    x = jnp.asarray(rng.normal(size=(K, B, widths[0])), jnp.float32)
-    y = jnp.asarray(rng.random((K, B, widths[-1])) < 0.4, jnp.float32)
-    known = jnp.asarray(rng.random((K, B, widths[-1])) < 0.8)
-    y = jnp.where(known, y, 0.0)
-    row_weight = jnp.asarray(rng.random((K, B)) * 2, jnp.float32)
-    count = jnp.asarray([B, B - 2, 1], jnp.float32)
-    pos_weight = jnp.asarray(rng.random((K, widths[-1])) + 0.5, jnp.float32)
-    key = jax.random.PRNGKey(3)
-    run = StackedRun(activation, dropout, alpha, 1e-3, B, 1)
-
-    def reference(params):
-        act = keras.activations.get(activation)
-        h = x
-        for i in range(len(params) // 2 - 1):
-            h = act(
-                jnp.einsum("kbd,kdh->kbh", h, params[2 * i])
-                + params[2 * i + 1][:, None]
-            )
-            if dropout > 0:
-                keep = (
-                    jax.random.uniform(jax.random.fold_in(key, i), h.shape) >= dropout
-                )
-                h = jnp.where(keep, h / (1.0 - dropout), 0.0)
-        z = jnp.einsum("kbd,kdh->kbh", h, params[-2]) + params[-1][:, None]
-        terms = pos_weight[:, None] * y * jax.nn.softplus(-z) + (
-            1 - y
-        ) * jax.nn.softplus(z)
-        row = jnp.where(known, terms, 0.0).sum(axis=2) / y.shape[2] * row_weight
-        loss = row.sum(axis=1) / jnp.maximum(count, 1.0)
-        loss = loss + alpha * sum((W**2).sum(axis=(1, 2)) for W in params[::2])
-        return loss.sum(), loss
-
-    expected_grads, expected_loss = jax.grad(reference, has_aux=True)(params)
-    loss, grads = _loss_and_grads(
-        params, x, y, known, row_weight, count, pos_weight, key, run
-    )
-    np.testing.assert_allclose(loss, expected_loss, rtol=1e-5)
-    for g, e in zip(grads, expected_grads):
-        np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-6)

@@ -7,6 +7,7 @@ import textwrap
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn import model_selection as skms
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import KFold
@@ -15,6 +16,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skmultilabel_mlp import MultiLabelMLPClassifier
+from skmultilabel_mlp._engine import OPTIMIZERS
 from skmultilabel_mlp.metrics import multilabel_scoring
 from skmultilabel_mlp.model_selection import cross_val_score, cross_validate
 from skmultilabel_mlp.model_selection._validation import _why_not_stacked
@@ -106,16 +108,19 @@ def test_package_scorer_names_and_the_panel_work(multilabel_data):
     assert cross_val_score(est, X, Y, cv=CV, scoring="f1_micro").shape == (3,)
 
 
-@pytest.mark.parametrize(
-    "est",
-    [
-        KNeighborsClassifier(),
-        MultiLabelMLPClassifier(epochs=3, optimizer="sgd", random_state=0),
-    ],
-    ids=["other-estimator", "sgd-optimizer"],
-)
-def test_unsupported_cases_fall_back_to_sklearn(multilabel_data, est):
+@pytest.mark.parametrize("case", ["other-estimator", "keras-callbacks"])
+def test_unsupported_cases_fall_back_to_sklearn(multilabel_data, case):
+    import keras
+
     X, Y = multilabel_data
+    est = (
+        KNeighborsClassifier()
+        if case == "other-estimator"
+        else MultiLabelMLPClassifier(
+            epochs=3, callbacks=[keras.callbacks.TerminateOnNaN()], random_state=0
+        )
+    )
+    assert _why_not_stacked(est, X, None) is not None
     ours = cross_validate(est, X, Y, cv=CV)["test_score"]
     theirs = skms.cross_validate(est, X, Y, cv=CV)["test_score"]
     np.testing.assert_allclose(ours, theirs)
@@ -162,12 +167,17 @@ def test_memory_does_not_grow_with_epochs():
 
 # error_score and the result's form, in the shape of scikit-learn's own tests
 # (sklearn/model_selection/tests/test_validation.py), on both paths: the
-# stacked one and scikit-learn's (any optimiser but Adam falls back to it).
-PATHS = {"stacked": {}, "fallback": {"optimizer": "sgd"}}
+# stacked one and scikit-learn's (Keras callbacks fall back to it).
+PATHS = ["stacked", "fallback"]
 
 
 def _path_estimator(path, **params):
-    est = MultiLabelMLPClassifier(epochs=2, random_state=0, **PATHS[path], **params)
+    import keras
+
+    callbacks = [keras.callbacks.TerminateOnNaN()] if path == "fallback" else None
+    est = MultiLabelMLPClassifier(
+        epochs=2, random_state=0, callbacks=callbacks, **params
+    )
     assert (_why_not_stacked(est, np.zeros((2, 2)), None) is None) == (
         path == "stacked"
     )
@@ -296,3 +306,91 @@ def test_result_keys_order_and_indices_match_sklearn(flags, multilabel_data):
             assert type(ours["indices"][part]) is type(theirs["indices"][part])
             for a, b in zip(ours["indices"][part], theirs["indices"][part]):
                 np.testing.assert_array_equal(a, b)
+
+
+# One seed, one result: for an integer random_state, the stacked folds are the
+# networks scikit-learn's cross_validate fits one by one (same initial weights,
+# shuffles, dropout masks and updates), on every option the engine handles.
+SAME_MODEL_CASES = {
+    **{name: {"optimizer": name} for name in OPTIMIZERS},
+    "early-stopping": {"early_stopping": True, "n_iter_no_change": 2},
+    "dropout-l2-class-weight": {
+        "dropout": 0.3,
+        "alpha": 1e-3,
+        "class_weight": "balanced",
+        "optimizer": "rmsprop",
+    },
+    "two-layers-tanh": {"hidden_layer_sizes": (6, 5), "activation": "tanh"},
+}
+
+
+def _same_models(ours, theirs, X):
+    np.testing.assert_array_equal(ours["test_score"], theirs["test_score"])
+    for a, b in zip(ours["estimator"], theirs["estimator"]):
+        np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), atol=1e-5)
+        assert len(
+            a[-1].history_["loss"] if hasattr(a, "steps") else a.history_["loss"]
+        ) == len(b[-1].history_["loss"] if hasattr(b, "steps") else b.history_["loss"])
+
+
+@pytest.mark.parametrize("case", SAME_MODEL_CASES)
+def test_stacked_folds_are_the_networks_of_sklearns_cross_validate(
+    case, tutorial_like_data
+):
+    X, Y = tutorial_like_data
+    est = MultiLabelMLPClassifier(epochs=8, random_state=3, **SAME_MODEL_CASES[case])
+    assert _why_not_stacked(est, X, None) is None
+    kwargs = {"cv": CV, "return_estimator": True}
+    _same_models(
+        cross_validate(est, X, Y, **kwargs), skms.cross_validate(est, X, Y, **kwargs), X
+    )
+
+
+@pytest.mark.parametrize("through", ["classifier", "pipeline"])
+def test_same_networks_with_sample_weight(through, tutorial_like_data):
+    X, Y = tutorial_like_data
+    weights = np.random.default_rng(0).uniform(0.2, 2.0, len(X))
+    clf = MultiLabelMLPClassifier(epochs=8, random_state=3)
+    if through == "pipeline":
+        est = make_pipeline(StandardScaler(), clf)
+        params = {"multilabelmlpclassifier__sample_weight": weights}
+    else:
+        est, params = clf, {"sample_weight": weights}
+    assert _why_not_stacked(est, X, params) is None
+    kwargs = {"cv": CV, "return_estimator": True, "params": params}
+    _same_models(
+        cross_validate(est, X, Y, **kwargs), skms.cross_validate(est, X, Y, **kwargs), X
+    )
+
+
+def test_same_networks_on_sparse_x_and_unknown_labels(tutorial_like_data):
+    X, Y = tutorial_like_data
+    Xs = sp.csr_matrix(np.where(X > 2, X, 0.0))
+    Ynan = Y.astype(float)
+    Ynan[::5, 0] = np.nan
+    est = MultiLabelMLPClassifier(epochs=8, random_state=3)
+    assert _why_not_stacked(est, Xs, None) is None
+    kwargs = {"cv": CV, "return_estimator": True}
+    ours = cross_validate(est, Xs, Ynan, **kwargs)
+    theirs = skms.cross_validate(est, Xs, Ynan, **kwargs)
+    _same_models(ours, theirs, Xs)
+    # and sparse rows train exactly as their dense copy does
+    dense = MultiLabelMLPClassifier(epochs=8, random_state=3).fit(Xs.toarray(), Ynan)
+    np.testing.assert_allclose(
+        ours["estimator"][0]
+        .__class__(epochs=8, random_state=3)
+        .fit(Xs, Ynan)
+        .predict_proba(Xs),
+        dense.predict_proba(Xs),
+        atol=1e-5,
+    )
+
+
+def test_unseeded_folds_are_independent_draws(multilabel_data):
+    X, Y = multilabel_data
+    res = cross_validate(
+        MultiLabelMLPClassifier(epochs=2), X, Y, cv=CV, return_estimator=True
+    )
+    first = [e.model_.get_weights()[0] for e in res["estimator"]]
+    cv_seeds = {e._spec_.seed for e in res["estimator"]}
+    assert len(cv_seeds) == 3 and not np.allclose(first[0], first[1])

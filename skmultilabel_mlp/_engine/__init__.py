@@ -39,6 +39,7 @@ __all__ = [
     "network_from_model",
     "predict_keras",
     "predict_proba",
+    "sparse_rows_fit",
     "stacked_fields",
     "train_stacked",
 ]
@@ -67,11 +68,18 @@ def stacked_fields():
     return STATIC_FIELDS
 
 
-def train_stacked(specs, X, Y, rows, sample_weight=None):
-    """Train K networks as one computation; a ``(layers, history)`` per spec."""
+def sparse_rows_fit(X):
+    """Whether the compiled engine takes sparse ``X`` as it is (NumPy only)."""
+    from ._sparse import ell_fits
+
+    return ell_fits(X)
+
+
+def train_stacked(specs, Xs, Y, rows, sample_weight=None, val_rows=None):
+    """Train K networks on the compiled engine; a ``(layers, history)`` per spec."""
     from ._stacked import train_stacked
 
-    return train_stacked(specs, X, Y, rows, sample_weight)
+    return train_stacked(specs, Xs, Y, rows, sample_weight, val_rows)
 
 
 def predict_proba(layers, X):

@@ -1,48 +1,141 @@
-"""Optimiser updates for K stacked copies, and the fold padding, written once.
+"""The optimisers the classifier accepts, for K stacked copies, written once.
 
-Both stacked engines (TensorFlow and JAX) call these functions inside their
-compiled loops: they are written with ``keras.ops``, which turns into the
-running backend's operations. Every copy has its own step counter and takes a
-step only where ``on`` is true (a copy whose fold has no rows left in the
-epoch skips the step, as its solo fit would not take it). The update rule is
-Keras' own (``keras.optimizers.Adam`` with its default constants).
+Keras' own update rules and default constants (``keras.optimizers.Adam``,
+``AdamW``, ``Nadam``, ``RMSprop``, ``SGD``, ``Adagrad``), written with
+``keras.ops`` so that both compiled engines run the same code, with two things
+a Keras optimiser cannot do: every copy has its own step counter and learning
+rate, and a copy takes a step only where ``on`` is true (a copy whose rows are
+used up for the epoch, or that has stopped early, skips the step, as its solo
+fit would not take it). ``tests/test_optim.py`` checks each rule against the
+Keras optimiser of the same name.
 """
 
-import numpy as np
 from keras import ops
 
-__all__ = ["ADAM", "adam_step", "pad_rows"]
+__all__ = ["init_state", "step"]
 
-#: Keras' Adam defaults: beta_1, beta_2, epsilon
-ADAM = (0.9, 0.999, 1e-7)
+_BETA_1, _BETA_2, _EPSILON = 0.9, 0.999, 1e-7  # Adam, AdamW, Nadam
+_WEIGHT_DECAY = 0.004  # AdamW
+_RHO = 0.9  # RMSprop
+_INITIAL_ACCUMULATOR = 0.1  # Adagrad
 
 
-def adam_step(params, grads, m, v, t, learning_rate, on):
-    """One masked Adam step of every copy; returns ``(params, m, v, t)``.
+def init_state(name, params):
+    """The optimiser's slots for ``params``, as a list of arrays (and per-copy scalars)."""
+    zeros = [ops.zeros_like(p) for p in params]
+    if name in ("adam", "adamw"):
+        return [zeros, [ops.zeros_like(p) for p in params]]
+    if name == "nadam":
+        K = params[0].shape[0]
+        return [zeros, [ops.zeros_like(p) for p in params], ops.ones((K,))]
+    if name == "rmsprop":
+        return [zeros]
+    if name == "adagrad":
+        return [[ops.full_like(p, _INITIAL_ACCUMULATOR) for p in params]]
+    if name == "sgd":
+        return []
+    raise ValueError(f"unknown optimizer {name!r}")
 
-    ``t`` (K,) counts each copy's steps; ``on`` (K,) bool says which copies
-    step; each array of ``params`` has the copies on its first axis.
+
+def _per_copy(value, like):
+    """A (K,) array shaped to broadcast against ``like`` (K, ...)."""
+    return ops.reshape(value, (-1,) + (1,) * (len(like.shape) - 1))
+
+
+def step(name, params, grads, state, t, learning_rate, on=None):
+    """One step of every copy where ``on``; returns ``(params, state)``.
+
+    ``t`` (K,) float is each copy's step count including this step (Keras'
+    ``iterations + 1``); ``learning_rate`` (K,); ``on`` (K,) bool, or None
+    when every copy steps.
     """
-    beta_1, beta_2, epsilon = ADAM
-    t = t + ops.cast(on, t.dtype)
-    scale = learning_rate * ops.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
-    new = ([], [], [])
-    for p, g, mm, vv in zip(params, grads, m, v):
-        shape = (-1,) + (1,) * (len(p.shape) - 1)
-        mask, sc = ops.reshape(on, shape), ops.reshape(scale, shape)
-        m_new = mm + (g - mm) * (1.0 - beta_1)
-        v_new = vv + (g * g - vv) * (1.0 - beta_2)
-        p_new = p - sc * m_new / (ops.sqrt(v_new) + epsilon)
-        new[0].append(ops.where(mask, p_new, p))
-        new[1].append(ops.where(mask, m_new, mm))
-        new[2].append(ops.where(mask, v_new, vv))
-    return (*new, t)
+    new_params, new_state = _RULES[name](params, grads, state, t, learning_rate)
+    if on is None:
+        return new_params, new_state
+    kept = [ops.where(_per_copy(on, p), q, p) for p, q in zip(params, new_params)]
+    return kept, _keep(state, new_state, on)
 
 
-def pad_rows(rows):
-    """``(K, N)`` int32 row indices of K folds, padded with 0, and their sizes (K,)."""
-    n_k = np.array([len(r) for r in rows])
-    padded = np.zeros((len(rows), int(n_k.max())), dtype=np.int32)
-    for k, r in enumerate(rows):
-        padded[k, : len(r)] = r
-    return padded, n_k
+def _keep(old, new, on):
+    if isinstance(old, (list, tuple)):
+        return [_keep(o, n, on) for o, n in zip(old, new)]
+    return ops.where(_per_copy(on, old), new, old)
+
+
+def _adam_moments(g, m, v):
+    m = m + (g - m) * (1.0 - _BETA_1)
+    v = v + (ops.square(g) - v) * (1.0 - _BETA_2)
+    return m, v
+
+
+def _adam(params, grads, state, t, lr):
+    ms, vs = state
+    alpha = lr * ops.sqrt(1.0 - _BETA_2**t) / (1.0 - _BETA_1**t)
+    out, new_m, new_v = [], [], []
+    for p, g, m, v in zip(params, grads, ms, vs):
+        m, v = _adam_moments(g, m, v)
+        out.append(p - _per_copy(alpha, p) * m / (ops.sqrt(v) + _EPSILON))
+        new_m.append(m)
+        new_v.append(v)
+    return out, [new_m, new_v]
+
+
+def _adamw(params, grads, state, t, lr):
+    # Keras decays the weights first, by weight_decay * learning_rate
+    decayed = [p - p * _per_copy(lr * _WEIGHT_DECAY, p) for p in params]
+    return _adam(decayed, grads, state, t, lr)
+
+
+def _nadam(params, grads, state, t, lr):
+    ms, vs, u_product = state
+    u_t = _BETA_1 * (1.0 - 0.5 * 0.96**t)
+    u_t_1 = _BETA_1 * (1.0 - 0.5 * 0.96 ** (t + 1.0))
+    u_product_t = u_product * u_t
+    u_product_t_1 = u_product_t * u_t_1
+    beta_2_power = _BETA_2**t
+    out, new_m, new_v = [], [], []
+    for p, g, m, v in zip(params, grads, ms, vs):
+        m, v = _adam_moments(g, m, v)
+        m_hat = (
+            _per_copy(u_t_1 / (1.0 - u_product_t_1), p) * m
+            + _per_copy((1.0 - u_t) / (1.0 - u_product_t), p) * g
+        )
+        v_hat = v / _per_copy(1.0 - beta_2_power, p)
+        out.append(p - _per_copy(lr, p) * m_hat / (ops.sqrt(v_hat) + _EPSILON))
+        new_m.append(m)
+        new_v.append(v)
+    return out, [new_m, new_v, u_product_t]
+
+
+def _rmsprop(params, grads, state, t, lr):
+    (vels,) = state
+    out, new_v = [], []
+    for p, g, v in zip(params, grads, vels):
+        v = _RHO * v + (1.0 - _RHO) * ops.square(g)
+        out.append(p - _per_copy(lr, p) * g / ops.sqrt(v + _EPSILON))
+        new_v.append(v)
+    return out, [new_v]
+
+
+def _adagrad(params, grads, state, t, lr):
+    (accs,) = state
+    out, new_a = [], []
+    for p, g, a in zip(params, grads, accs):
+        a = a + ops.square(g)
+        out.append(p - _per_copy(lr, p) * g / ops.sqrt(a + _EPSILON))
+        new_a.append(a)
+    return out, [new_a]
+
+
+def _sgd(params, grads, state, t, lr):
+    return [p - _per_copy(lr, p) * g for p, g in zip(params, grads)], []
+
+
+_RULES = {
+    "adam": _adam,
+    "adamw": _adamw,
+    "nadam": _nadam,
+    "rmsprop": _rmsprop,
+    "adagrad": _adagrad,
+    "sgd": _sgd,
+}

@@ -1,130 +1,229 @@
-"""Stacked training: K copies of the MLP trained as one computation.
+"""Stacked training: any number of fits, grouped into compiled computations.
 
-Every copy's network is one slice of stacked weights (shape ``(K, fan_in,
-fan_out)``); a step runs all K forward passes with one ``einsum``. Each copy
-draws its own batch of its own rows (reshuffled every epoch, gathered inside
-the compiled loop, so memory does not grow with epochs), has its own Adam state
-and step counter, and skips the steps where its rows are used up for the
-epoch. The K losses are summed: their gradients do not mix, and Adam is
-element-wise, so each copy follows the same update rule as a solo fit with the
-same batch size, epochs and learning rate.
+Each :class:`FitSpec` describes one network and its training; copies whose
+specs share the fields in ``STATIC_FIELDS`` train as one computation of the
+program in ``_loop`` (run by ``_stacked_tf`` or ``_stacked_jax``), every copy
+a slice of stacked weights. Narrower hidden layers are padded to the group's
+widest with masked units; every other difference (seed, rows, learning rate,
+dropout, L2, epochs, class weights, patience) is data of the program.
 
-This module prepares the copies and dispatches to the backend's implementation
-(``_stacked_tf`` or ``_stacked_jax``).
+A solo fit is the same computation with one copy: for an integer seed, copy
+``k`` of a stacked fit gets the same initial weights, shuffles, dropout masks
+and updates as the solo fit of its rows.
 """
 
-from dataclasses import dataclass
+import itertools
 
 import keras
 import numpy as np
+import scipy.sparse as sp
 
-from ._network import initial_weights, kernel_inits, layer_seeds
+from ._loop import Program
+from ._network import initial_weights
+from ._sparse import ell_arrays
 
-__all__ = ["STATIC_FIELDS", "StackedRun", "train_stacked"]
+__all__ = ["STATIC_FIELDS", "train_stacked"]
 
 #: FitSpec fields every copy of one stacked computation must share
 STATIC_FIELDS = (
     "n_features",
     "n_labels",
-    "hidden_layer_sizes",
     "activation",
     "kernel_initializer",
-    "dropout",
-    "alpha",
     "optimizer",
-    "learning_rate",
     "batch_size",
-    "epochs",
-    "masked",
-    "early_stopping",
 )
 
 
-@dataclass(frozen=True)
-class StackedRun:
-    """What the compiled loop is specialised on (hashable: a static argument)."""
-
-    activation: str
-    dropout: float
-    alpha: float
-    learning_rate: float
-    batch_size: int
-    epochs: int
+def _group_key(spec):
+    return (
+        *(getattr(spec, f) for f in STATIC_FIELDS),
+        len(spec.hidden_layer_sizes),
+        spec.early_stopping is not None,
+    )
 
 
-def train_stacked(specs, X, Y, rows, sample_weight=None):
-    """Train one network per spec as one computation; return their weights.
+def train_stacked(specs, Xs, Y, rows, sample_weight=None, val_rows=None):
+    """Train one network per spec; return a ``(layers, history)`` per spec.
 
     Parameters
     ----------
     specs : list of K FitSpec
-        Equal in every field of ``STATIC_FIELDS``; ``seed`` and ``pos_weight``
-        may differ.
-    X : ndarray (n, d), or list of K ndarrays (n, d)
-        Features for all rows; a list when each copy has its own preprocessing.
-    Y : ndarray (n, n_labels), float32, NaN = unknown
-    rows : list of K index arrays
-        Training rows of each copy.
+    Xs : list of K ndarrays (n, d) float32
+        Every row's features for each copy (the same object where copies share
+        their preprocessing).
+    Y : ndarray (n, n_labels) float32, NaN = unknown
+    rows : list of K int arrays
+        Each copy's training rows (in the order a solo fit would see them).
     sample_weight : ndarray (n,) or None
+    val_rows : list of K int arrays, or None
+        Each copy's validation rows, for the copies with early stopping.
 
     Returns
     -------
-    list of K ``(layers, history)``
-        ``layers`` is ``[(kernel, bias, activation), ...]`` (for ``_forward``
-        and ``_network.build_trained``), ``history`` ``{"loss": [...]}``.
+    list of ``(layers, history)``
+        ``layers`` is ``[(kernel, bias, activation), ...]``; ``history`` has
+        ``"loss"`` (and ``"val_loss"``) per epoch run.
     """
-    spec = specs[0]
-    static = [{f: getattr(s, f) for f in STATIC_FIELDS} for s in specs]
-    if any(s != static[0] for s in static):
-        raise ValueError("stacked copies must share every static FitSpec field")
-    Xs = np.asarray(X if not isinstance(X, list) else np.stack(X), dtype=np.float32)
     weights = (
-        np.ones(Y.shape[0], np.float32) if sample_weight is None else sample_weight
+        None
+        if sample_weight is None or np.all(sample_weight == 1)
+        else np.asarray(sample_weight, np.float32)
     )
-    n_hidden = len(spec.hidden_layer_sizes)
-    run = StackedRun(
-        activation=spec.activation,
-        dropout=float(spec.dropout),
-        alpha=float(spec.alpha),
-        learning_rate=float(spec.learning_rate),
-        batch_size=int(spec.batch_size),
-        epochs=int(spec.epochs),
-    )
-    seeds = [s.seed for s in specs]
-    pos = [
-        np.ones(spec.n_labels) if s.pos_weight is None else s.pos_weight for s in specs
-    ]
-    pos_weight = np.asarray(pos, dtype=np.float32)
-    if keras.config.backend() == "jax":
-        from ._stacked_jax import train
-
-        # the JAX engine draws the initial weights inside its compiled program
-        # (eager initializer calls would each compile a program of their own)
-        kernels = [
-            kernel_inits(spec.kernel_initializer, layer_seeds(s, n_hidden))
-            for s in seeds
-        ]
-        init = (
-            np.array([[s for _, s in k] for k in kernels], dtype=np.uint32),
-            tuple(name for name, _ in kernels[0]),
-            spec.widths,
+    groups = {}
+    for k, spec in enumerate(specs):
+        groups.setdefault(_group_key(spec), []).append(k)
+    out = [None] * len(specs)
+    for members in groups.values():
+        trained = _train_group(
+            [specs[k] for k in members],
+            [Xs[k] for k in members],
+            Y,
+            weights,
+            [rows[k] for k in members],
+            None if val_rows is None else [val_rows[k] for k in members],
         )
-    else:
-        from ._stacked_tf import train
+        for k, result in zip(members, trained):
+            out[k] = result
+    return out
 
-        by_seed = {s.seed: initial_weights(s) for s in specs}
-        init = [by_seed[s] for s in seeds]
-    stacked, history = train(
-        init, Xs, Y, weights, rows, pos_weight, run, int(seeds[0] % (2**30))
+
+def _pad_rows(index_arrays):
+    sizes = np.array([len(r) for r in index_arrays], dtype=np.int32)
+    padded = np.zeros((len(index_arrays), max(int(sizes.max()), 1)), dtype=np.int32)
+    for k, r in enumerate(index_arrays):
+        padded[k, : len(r)] = r
+    return padded, sizes
+
+
+def _feature_sets(Xs):
+    """The distinct feature matrices, stacked, and each copy's index into them.
+
+    Dense: ``{"X": (F, n, d)}``; sparse (CSR): ``{"Xcols", "Xvals": (F, n, r)}``
+    in the padded-row layout of ``_sparse``.
+    """
+    index, distinct, xi = {}, [], []
+    for X in Xs:
+        if id(X) not in index:
+            index[id(X)] = len(distinct)
+            distinct.append(X)
+        xi.append(index[id(X)])
+    xi = np.array(xi, np.int32)
+    if not sp.issparse(distinct[0]):
+        dense = [np.asarray(X, np.float32) for X in distinct]
+        return {"X": dense[0][None] if len(dense) == 1 else np.stack(dense)}, xi
+    width = max(max(int(np.diff(X.indptr).max(initial=0)), 1) for X in distinct)
+    cols, vals = zip(*(ell_arrays(X, width) for X in distinct))
+    return {"Xcols": np.stack(cols), "Xvals": np.stack(vals)}, xi
+
+
+def _train_group(specs, Xs, Y, weights, rows, val_rows):
+    spec0 = specs[0]
+    n_hidden = len(spec0.hidden_layer_sizes)
+    widths = [max(s.hidden_layer_sizes[i] for s in specs) for i in range(n_hidden)]
+    padded_units = any(list(s.hidden_layer_sizes) != widths for s in specs)
+    early = spec0.early_stopping is not None
+    program = Program(
+        activation=spec0.activation,
+        optimizer=spec0.optimizer,
+        batch_size=spec0.batch_size,
+        epochs=max(s.epochs for s in specs),
+        n_hidden=n_hidden,
+        dropout=any(s.dropout > 0 for s in specs),
+        alpha=any(s.alpha > 0 for s in specs),
+        early_stopping=early,
+        padded_units=padded_units,
+        shared_x=len({id(X) for X in Xs}) == 1,
+        sparse_x=sp.issparse(Xs[0]),
+        single=len(specs) == 1,
+        masked=bool(np.isnan(Y).any()),
+        weighted=weights is not None,
+        pos_weighted=any(s.pos_weight is not None for s in specs),
     )
-    activations = [spec.activation] * n_hidden + ["sigmoid"]
-    return [
-        (
+    features, xi = _feature_sets(Xs)
+    train_rows, n_k = _pad_rows(rows)
+    vrows, v_k = _pad_rows(val_rows if early else [np.zeros(0, int)] * len(specs))
+    data = {
+        **features,
+        "xi": xi,
+        "Y": Y,
+        "w": np.ones(Y.shape[0], np.float32) if weights is None else weights,
+        "rows": train_rows,
+        "n_k": n_k,
+        "vrows": vrows,
+        "v_k": v_k,
+        "seeds": np.array([s.seed for s in specs], np.uint32),
+        "learning_rate": _floats(s.learning_rate for s in specs),
+        "dropout": _floats(s.dropout for s in specs),
+        "alpha": _floats(s.alpha for s in specs),
+        "epochs": np.array([s.epochs for s in specs], np.int32),
+        "patience": np.array(
+            [s.early_stopping.patience if early else 0 for s in specs], np.int32
+        ),
+        "min_delta": _floats(s.early_stopping.min_delta if early else 0 for s in specs),
+        "pos_weight": np.array(
             [
-                (stacked[2 * i][k], stacked[2 * i + 1][k], act)
-                for i, act in enumerate(activations)
+                np.ones(spec0.n_labels) if s.pos_weight is None else s.pos_weight
+                for s in specs
             ],
-            {"loss": history[:, k].astype(float).tolist()},
-        )
-        for k in range(len(specs))
+            np.float32,
+        ),
+        "unit_masks": [
+            np.array(
+                [np.arange(w) < s.hidden_layer_sizes[i] for s in specs], np.float32
+            )
+            for i, w in enumerate(widths)
+        ],
+    }
+    if keras.config.backend() == "jax":
+        from ._stacked_jax import run
+    else:
+        from ._stacked_tf import run
+    params, hist_loss, hist_val, epochs_run = run(
+        program, data, specs, widths, _initial_params
+    )
+    return [
+        _unpack(spec, params, k, hist_loss, hist_val if early else None, epochs_run)
+        for k, spec in enumerate(specs)
     ]
+
+
+def _floats(values):
+    return np.array(list(values), np.float32)
+
+
+def _initial_params(specs, widths):
+    """Stacked initial weights, each copy's zero-padded to the group's widths."""
+    full = [specs[0].n_features, *widths, specs[0].n_labels]
+    stacked = [
+        np.zeros((len(specs), *shape), np.float32)
+        for a, b in itertools.pairwise(full)
+        for shape in ((a, b), (b,))
+    ]
+    by_key = {}
+    for k, spec in enumerate(specs):
+        key = (spec.seed, spec.hidden_layer_sizes)
+        if key not in by_key:
+            by_key[key] = initial_weights(spec)
+        for target, w in zip(stacked, by_key[key]):
+            target[(k, *(slice(0, n) for n in w.shape))] = w
+    return stacked
+
+
+def _unpack(spec, params, k, hist_loss, hist_val, epochs_run):
+    """Copy ``k``'s layers, cut to its own widths, and its history."""
+    widths = spec.widths
+    activations = [spec.activation] * len(spec.hidden_layer_sizes) + ["sigmoid"]
+    layers = [
+        (
+            np.ascontiguousarray(params[2 * i][k, : widths[i], : widths[i + 1]]),
+            np.ascontiguousarray(params[2 * i + 1][k, : widths[i + 1]]),
+            act,
+        )
+        for i, act in enumerate(activations)
+    ]
+    run = int(epochs_run[k])
+    history = {"loss": [float(v) for v in hist_loss[:run, k]]}
+    if hist_val is not None:
+        history["val_loss"] = [float(v) for v in hist_val[:run, k]]
+    return layers, history

@@ -1,0 +1,309 @@
+"""The compiled training program: K copies, every epoch and step, one function.
+
+Written once with ``keras.ops`` (so it becomes TensorFlow or JAX operations,
+whichever backend runs), and compiled by ``_stacked_tf`` (``tf.function``) or
+``_stacked_jax`` (``jax.jit``), which also supply the gradient. With ``K = 1``
+it is a plain fit; with ``K > 1`` every copy is one slice of stacked weights
+and follows the same computation as its own solo fit:
+
+- an epoch visits the copy's rows in a fresh order (``_random``: a hash of its
+  seed and the epoch), in batches of ``batch_size`` with a smaller last batch;
+- a step is masked binary cross-entropy (``pos_weight`` on the positive term,
+  unknown targets left out, per-row ``sample_weight``, the mean over the
+  batch's rows as Keras' ``sum_over_batch_size``) plus ``alpha`` times the
+  squared kernels (Keras' ``L2``), and one ``_optim`` update; a copy with no
+  rows left skips the step;
+- dropout masks are hashes of the copy's seed and step;
+- with early stopping, the loss on the copy's validation rows after every
+  epoch decides, as Keras' ``EarlyStopping(restore_best_weights=True)`` does,
+  when the copy stops (each copy at its own epoch) and which weights it keeps.
+
+Batches are gathered inside the loop from the full arrays, so memory does not
+grow with the number of epochs.
+"""
+
+from dataclasses import dataclass
+
+import keras
+from keras import ops
+
+from . import _optim, _random
+
+__all__ = ["Program", "train"]
+
+
+@dataclass(frozen=True)
+class Program:
+    """What the compiled training is specialised on (hashable: a static argument).
+
+    Everything else (rows, seeds, learning rates, dropout rates, L2, epochs of
+    each copy, patience) is data, so another seed, row count or
+    hyper-parameter value reuses the compiled program.
+    """
+
+    activation: str
+    optimizer: str
+    batch_size: int
+    epochs: int  # the most epochs any copy runs
+    n_hidden: int
+    dropout: bool  # some copy has dropout
+    alpha: bool  # some copy has an L2 penalty
+    early_stopping: bool
+    padded_units: bool  # some copy's hidden layers are narrower than the arrays
+    shared_x: bool  # one feature matrix for every copy
+    sparse_x: bool  # features as padded sparse rows (``_sparse``)
+    single: bool  # one copy: every step is taken, nothing to mask
+    masked: bool  # some targets are unknown (NaN)
+    weighted: bool  # rows have sample weights other than 1
+    pos_weighted: bool  # some copy weights the positive terms
+    val_batch: int = 1024
+
+
+@dataclass(frozen=True)
+class Kit:
+    """What a backend supplies: the gradient, the stacked product, a plain gather.
+
+    ``value_and_grad(loss_fn, params, *args) -> (losses (K,), grads)`` is the
+    gradient of ``sum(loss_fn(params, *args))``; ``matmul`` is ``(K, b, d) x
+    (K, d, h) -> (K, b, h)``; ``take(x, indices, axis)`` gathers in-range
+    indices (``keras.ops.take`` adds a negative-index fix-up to every gather).
+    """
+
+    value_and_grad: object
+    matmul: object
+    take: object
+
+
+def _take_rows(A, xi, idx, shared, take):
+    """Each copy's rows ``idx`` (K, B) of its own matrix in ``A`` (F, n, ...)."""
+    if shared:
+        return take(A[0], idx, 0)
+    flat = ops.reshape(A, (-1, *ops.shape(A)[2:]))
+    return take(flat, xi[:, None] * ops.shape(A)[1] + idx, 0)
+
+
+def _gather_x(data, idx, program, take, n_features):
+    """Each copy's feature rows (K, B, d), dense (sparse rows scattered per batch)."""
+    if not program.sparse_x:
+        return _take_rows(data["X"], data["xi"], idx, program.shared_x, take)
+    cols = _take_rows(data["Xcols"], data["xi"], idx, program.shared_x, take)
+    vals = _take_rows(data["Xvals"], data["xi"], idx, program.shared_x, take)
+    zeros = ops.zeros_like(cols)
+    K, B = idx.shape
+    copy = zeros + ops.reshape(ops.arange(K, dtype="int32"), (K, 1, 1))
+    row = zeros + ops.reshape(ops.arange(B, dtype="int32"), (1, B, 1))
+    where = ops.reshape(ops.stack([copy, row, cols], axis=-1), (-1, 3))
+    # padding slots add 0 to column 0; duplicates were summed beforehand
+    return ops.scatter(where, ops.reshape(vals, (-1,)), (K, B, n_features))
+
+
+def _forward(params, x, data, program, matmul, drop_keys=None):
+    """Logits (K, B, L); dropout after each hidden layer when ``drop_keys``."""
+    activation = keras.activations.get(program.activation)
+    h = x
+    for i in range(program.n_hidden):
+        W, b = params[2 * i], params[2 * i + 1]
+        h = activation(matmul(h, W) + b[:, None, :])
+        if program.padded_units:
+            h = h * data["unit_masks"][i][:, None, :]
+        if drop_keys is not None:
+            rate = data["dropout"][:, None, None]
+            u = _random.dropout_uniform(drop_keys, i, h.shape[1], h.shape[2])
+            h = ops.where(u >= rate, h / (1.0 - rate), 0.0)
+    return matmul(h, params[-2]) + params[-1][:, None, :]
+
+
+def _row_losses(params, idx, valid, data, program, kit, drop_keys=None):
+    """Each copy's weighted per-row losses (K, B) and row counts (K,).
+
+    Rows past the end of a copy's batch (``valid`` false) gather a real row and
+    get weight 0; unknown targets are left out of the sum.
+    """
+    x = _gather_x(data, idx, program, kit.take, params[0].shape[1])
+    y = kit.take(data["Y"], idx, 0)
+    if program.masked:
+        known = ops.logical_not(ops.isnan(y))
+        y = ops.where(known, y, 0.0)
+    z = _forward(params, x, data, program, kit.matmul, drop_keys)
+    # y softplus(-z) + (1 - y) softplus(z), with softplus(z) = z + softplus(-z)
+    sp_neg = ops.softplus(-z)
+    if program.pos_weighted:
+        py = data["pos_weight"][:, None, :] * y
+        terms = sp_neg * (py + 1.0 - y) + (1.0 - y) * z
+    else:
+        terms = sp_neg + (1.0 - y) * z
+    if program.masked:
+        terms = ops.where(known, terms, 0.0)
+    rows = ops.sum(terms, axis=2) / y.shape[2]
+    valid = ops.cast(valid, "float32")
+    weights = kit.take(data["w"], idx, 0) * valid if program.weighted else valid
+    return rows * weights, ops.sum(valid, axis=1)
+
+
+def _penalty(params, data):
+    return data["alpha"] * sum(ops.sum(ops.square(W), axis=(1, 2)) for W in params[::2])
+
+
+def _batch_loss(params, idx, valid, drop_keys, data, program, kit):
+    """Each copy's loss on its batch (K,): the mean row loss plus the L2 penalty."""
+    rows, count = _row_losses(params, idx, valid, data, program, kit, drop_keys)
+    loss = ops.sum(rows, axis=1) / ops.maximum(count, 1.0)
+    if program.alpha:
+        loss = loss + _penalty(params, data)
+    return loss
+
+
+def _validation_loss(params, data, program, kit):
+    """Each copy's loss on its validation rows (K,), as Keras' ``val_loss``."""
+    vrows, v_k = data["vrows"], data["v_k"]
+    V, VB = ops.shape(vrows)[1], program.val_batch
+
+    def chunk(c, total):
+        pos = c * VB + ops.arange(VB)
+        valid = ops.less(pos[None, :], v_k[:, None])
+        idx = kit.take(vrows, ops.minimum(pos, V - 1), 1)
+        rows, _ = _row_losses(params, idx, valid, data, program, kit)
+        return total + ops.sum(rows, axis=1)
+
+    n_chunks = (ops.max(v_k) + VB - 1) // VB
+    total = ops.fori_loop(0, n_chunks, chunk, ops.zeros(v_k.shape, "float32"))
+    loss = total / ops.maximum(ops.cast(v_k, "float32"), 1.0)
+    if program.alpha:
+        loss = loss + _penalty(params, data)
+    return loss
+
+
+def _per_copy(value, like):
+    return ops.reshape(value, (-1,) + (1,) * (len(like.shape) - 1))
+
+
+def train(params, data, program, kit):
+    """Run the whole training of K copies; return what ``_stacked`` unpacks.
+
+    Parameters
+    ----------
+    params : list of arrays
+        Initial weights, kernel then bias per layer, copies on the first axis.
+    data : dict of arrays
+        ``X`` (F, n, d), ``xi`` (K,), ``Y`` (n, L) with NaN, ``w`` (n,),
+        ``rows`` (K, N) and ``n_k`` (K,), ``vrows`` (K, V) and ``v_k`` (K,),
+        ``seeds`` (K,) uint32, ``learning_rate``, ``dropout``, ``alpha``,
+        ``min_delta`` (K,) float32, ``epochs``, ``patience`` (K,) int32,
+        ``pos_weight`` (K, L), ``unit_masks`` (one (K, width) per hidden layer).
+    program : Program
+    kit : Kit
+
+    Returns
+    -------
+    params, history_loss (E, K), history_val_loss (E, K), epochs_run (K,)
+    """
+    K, N = data["rows"].shape[0], ops.shape(data["rows"])[1]
+    B, E = program.batch_size, program.epochs
+    n_k, seeds = data["n_k"], data["seeds"]
+    epochs_k = data["epochs"]
+
+    def loss_fn(p, idx, valid, drop_keys):
+        return _batch_loss(p, idx, valid, drop_keys, data, program, kit)
+
+    def run_epoch(epoch, params, opt_state, t, active):
+        order = _random.shuffled_positions(
+            _random.stream(seeds, _random.SHUFFLE, epoch), n_k, N
+        )
+        perm = ops.take_along_axis(data["rows"], order, axis=1)
+        live = ops.where(active, n_k, 0)
+        steps = (ops.max(live) + B - 1) // B
+
+        def one_step(s, carry):
+            params, opt_state, t, loss_sum, count_sum = carry
+            pos = s * B + ops.arange(B)
+            valid = ops.less(pos[None, :], live[:, None])
+            idx = kit.take(perm, ops.minimum(pos, N - 1), 1)
+            drop_keys = (
+                _random.stream(seeds, _random.DROPOUT, t) if program.dropout else None
+            )
+            losses, grads = kit.value_and_grad(loss_fn, params, idx, valid, drop_keys)
+            count = ops.sum(ops.cast(valid, "float32"), axis=1)
+            # one copy takes every step; stacked copies skip once out of rows
+            on = None if program.single else count > 0
+            t = t + (1.0 if on is None else ops.cast(on, "float32"))
+            params, opt_state = _optim.step(
+                program.optimizer,
+                params,
+                grads,
+                opt_state,
+                t,
+                data["learning_rate"],
+                on,
+            )
+            return params, opt_state, t, loss_sum + losses * count, count_sum + count
+
+        zeros = ops.zeros((K,), "float32")
+        params, opt_state, t, loss_sum, count_sum = ops.fori_loop(
+            0, steps, one_step, (params, opt_state, t, zeros, zeros)
+        )
+        # Keras' epoch loss: the batches' losses weighted by their rows
+        return params, opt_state, t, loss_sum / ops.maximum(count_sum, 1.0)
+
+    def record(history, epoch, values, active):
+        at = ops.equal(ops.arange(E), epoch)[:, None]
+        return ops.where(at & active[None, :], values[None, :], history)
+
+    def body(epoch, params, opt_state, t, best, stop, hist_loss, hist_val, epochs_run):
+        best_params, best_val, wait = best
+        active = ops.logical_and(epoch < epochs_k, ops.logical_not(stop))
+        params, opt_state, t, loss = run_epoch(epoch, params, opt_state, t, active)
+        hist_loss = record(hist_loss, epoch, loss, active)
+        epochs_run = ops.where(active, epoch + 1, epochs_run)
+        if program.early_stopping:
+            # Keras' EarlyStopping: count the epoch, reset on an improvement
+            # by more than min_delta, stop once the count reaches patience
+            val = _validation_loss(params, data, program, kit)
+            hist_val = record(hist_val, epoch, val, active)
+            improved = active & ((val - data["min_delta"] < best_val) | (epoch == 0))
+            best_params = [
+                ops.where(_per_copy(improved, p), p, q)
+                for p, q in zip(params, best_params)
+            ]
+            best_val = ops.where(improved, val, best_val)
+            wait = ops.where(active, ops.where(improved, 0, wait + 1), wait)
+            stop = stop | (
+                active & ~improved & (wait >= data["patience"]) & (epoch > 0)
+            )
+        stop = stop | ~(epoch + 1 < epochs_k)
+        return (
+            epoch + 1,
+            params,
+            opt_state,
+            t,
+            (best_params, best_val, wait),
+            stop,
+            hist_loss,
+            hist_val,
+            epochs_run,
+        )
+
+    def not_done(epoch, params, opt_state, t, best, stop, *rest):
+        return ops.logical_and(epoch < E, ops.logical_not(ops.all(stop)))
+
+    nan = ops.full((E, K), float("nan"))
+    best = (
+        list(params) if program.early_stopping else [],
+        ops.full((K,), float("inf")),
+        ops.zeros((K,), "int32"),
+    )
+    state = (
+        ops.convert_to_tensor(0, "int32"),
+        list(params),
+        _optim.init_state(program.optimizer, params),
+        ops.zeros((K,), "float32"),
+        best,
+        epochs_k < 1,
+        nan,
+        nan,
+        ops.zeros((K,), "int32"),
+    )
+    out = ops.while_loop(not_done, body, state)
+    _, params, _, _, (best_params, _, _), _, hist_loss, hist_val, epochs_run = out
+    if program.early_stopping:
+        params = best_params  # Keras' restore_best_weights: the best epoch's
+    return params, hist_loss, hist_val, epochs_run
