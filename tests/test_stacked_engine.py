@@ -147,8 +147,8 @@ def test_narrower_copies_padded_to_the_widest_train_as_alone(multilabel_data):
     rows = np.arange(50)
     narrow = _spec(n_features=8, n_labels=4, hidden_layer_sizes=(3, 2), seed=1)
     wide = _spec(n_features=8, n_labels=4, hidden_layer_sizes=(6, 4), seed=2)
-    ((alone, _),) = train_stacked([narrow], [X], Y, [rows])
-    (together, _), _ = train_stacked([narrow, wide], [X, X], Y, [rows, rows])
+    ((alone, _),) = train_stacked([narrow], X, Y, [rows])
+    (together, _), _ = train_stacked([narrow, wide], X, Y, [rows, rows])
     for (a, b, _), (c, d, _) in zip(alone, together):
         assert a.shape == c.shape
         np.testing.assert_allclose(a, c, atol=2e-6)

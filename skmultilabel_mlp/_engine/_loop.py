@@ -50,7 +50,6 @@ class Program:
     alpha: bool  # some copy has an L2 penalty
     early_stopping: bool
     padded_units: bool  # some copy's hidden layers are narrower than the arrays
-    shared_x: bool  # one feature matrix for every copy
     sparse_x: bool  # features as padded sparse rows (``_sparse``)
     single: bool  # one copy: every step is taken, nothing to mask
     masked: bool  # some targets are unknown (NaN)
@@ -74,20 +73,11 @@ class Kit:
     take: object
 
 
-def _take_rows(A, xi, idx, shared, take):
-    """Each copy's rows ``idx`` (K, B) of its own matrix in ``A`` (F, n, ...)."""
-    if shared:
-        return take(A[0], idx, 0)
-    flat = ops.reshape(A, (-1, *ops.shape(A)[2:]))
-    return take(flat, xi[:, None] * ops.shape(A)[1] + idx, 0)
-
-
 def _gather_x(data, idx, program, take, n_features):
     """Each copy's feature rows (K, B, d), dense (sparse rows scattered per batch)."""
     if not program.sparse_x:
-        return _take_rows(data["X"], data["xi"], idx, program.shared_x, take)
-    cols = _take_rows(data["Xcols"], data["xi"], idx, program.shared_x, take)
-    vals = _take_rows(data["Xvals"], data["xi"], idx, program.shared_x, take)
+        return take(data["X"], idx, 0)
+    cols, vals = take(data["Xcols"], idx, 0), take(data["Xvals"], idx, 0)
     zeros = ops.zeros_like(cols)
     K, B = idx.shape
     copy = zeros + ops.reshape(ops.arange(K, dtype="int32"), (K, 1, 1))
@@ -185,7 +175,8 @@ def train(params, data, program, kit):
     params : list of arrays
         Initial weights, kernel then bias per layer, copies on the first axis.
     data : dict of arrays
-        ``X`` (F, n, d), ``xi`` (K,), ``Y`` (n, L) with NaN, ``w`` (n,),
+        ``X`` (n, d) (or ``Xcols``, ``Xvals`` (n, r)), ``Y`` (n, L) with NaN,
+        ``w`` (n,),
         ``rows`` (K, N) and ``n_k`` (K,), ``vrows`` (K, V) and ``v_k`` (K,),
         ``seeds`` (K,) uint32, ``learning_rate``, ``dropout``, ``alpha``,
         ``min_delta`` (K,) float32, ``epochs``, ``patience`` (K,) int32,

@@ -162,10 +162,10 @@ def _padded(data):
     n = data["Y"].shape[0]
     extra = bucket(n) - n
     if "X" in data:
-        out["X"] = np.pad(data["X"], ((0, 0), (0, extra), (0, 0)))
+        out["X"] = np.pad(data["X"], ((0, extra), (0, 0)))
     else:
-        width = data["Xcols"].shape[2]
-        pad = ((0, 0), (0, extra), (0, bucket(width) - width))
+        width = data["Xcols"].shape[1]
+        pad = ((0, extra), (0, bucket(width) - width))
         out["Xcols"], out["Xvals"] = (np.pad(data[k], pad) for k in ("Xcols", "Xvals"))
     out["Y"] = np.pad(data["Y"], ((0, extra), (0, 0)))
     out["w"] = np.pad(data["w"], (0, extra))

@@ -20,9 +20,9 @@ _functions = {}
 
 # the row axes left unknown in the input signature
 _ROW_AXES = {
-    "X": (1,),
-    "Xcols": (1, 2),
-    "Xvals": (1, 2),
+    "X": (0,),
+    "Xcols": (0, 1),
+    "Xvals": (0, 1),
     "Y": (0,),
     "w": (0,),
     "rows": (1,),

@@ -1,8 +1,9 @@
 """Cross-validation for multi-label data: stratified splitters, fold-stacked CV.
 
-``cross_validate`` and ``cross_val_score`` have scikit-learn's signatures and
-results; for this package's classifier they train all folds as one
-computation. The splitters stratify on every label (iterative stratification).
+``cross_validate``, ``cross_val_score``, ``GridSearchCV`` and
+``RandomizedSearchCV`` have scikit-learn's signatures and results; for this
+package's classifier they train all folds (and candidates) as stacked
+computations. The splitters stratify on every label (iterative stratification).
 """
 
 from ._split import (
@@ -12,11 +13,14 @@ from ._split import (
     check_positive_rows,
     stratified_holdout,
 )
+from ._search import GridSearchCV, RandomizedSearchCV
 from ._validation import cross_val_score, cross_validate
 
 __all__ = [
+    "GridSearchCV",
     "MultilabelStratifiedKFold",
     "MultilabelStratifiedShuffleSplit",
+    "RandomizedSearchCV",
     "RepeatedMultilabelStratifiedKFold",
     "check_positive_rows",
     "cross_val_score",

@@ -198,27 +198,24 @@ def _fit_folds(estimator, X, y, splits, params):
     Returns ``(estimator, exception or None, fit seconds)`` per fold.
     """
     pre_params, clf_params = _route(estimator, params)
-    folds, Xs, errors, seconds = [], [], [], []
+    weights = clf_params.get("sample_weight")
+    folds, data, errors, seconds = [], [], [], []
     for train, _ in splits:
         start = time.perf_counter()
         est = clone(estimator)
         folds.append(est)
         try:
-            Xs.append(_fit_preprocessing(est, X, y, train, pre_params))
+            data.append(_fold_data(est, X, y, weights, train, pre_params))
             errors.append(None)
         except Exception as exc:
-            Xs.append(None)
+            data.append(None)
             errors.append(exc)
         seconds.append(time.perf_counter() - start)
     ok = [k for k, error in enumerate(errors) if error is None]
     start = time.perf_counter()
     if ok:
         fitted = MultiLabelMLPClassifier._fit_copies(
-            [final_step(folds[k]) for k in ok],
-            [Xs[k] for k in ok],
-            y,
-            [splits[k][0] for k in ok],
-            sample_weight=clf_params.get("sample_weight"),
+            [final_step(folds[k]) for k in ok], *zip(*(data[k] for k in ok))
         )
         for k, clf in zip(ok, fitted):
             if isinstance(clf, Exception):
@@ -230,19 +227,24 @@ def _fit_folds(estimator, X, y, splits, params):
     ]
 
 
-def _fit_preprocessing(est, X, y, train, pre_params):
-    """Fit a pipeline's preprocessing on the fold's rows; return all rows transformed."""
+def _fold_data(est, X, y, sample_weight, train, pre_params):
+    """The classifier's ``(X, y, sample_weight, rows)`` for one fold.
+
+    Without preprocessing: the data as given and the fold's rows. With it: the
+    fold's rows through the preprocessing fitted on them (``fit_transform``,
+    as ``Pipeline.fit`` computes them).
+    """
     if not isinstance(est, Pipeline) or len(est.steps) == 1:
-        return X
-    pre = est[:-1]
+        return X, y, sample_weight, train
     X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
     params = {
         f"{name}__{key}": value
         for name, step_params in pre_params.items()
         for key, value in _check_method_params(X, step_params, indices=train).items()
     }
-    pre.fit(X_train, y_train, **params)
-    return pre.transform(X)
+    Xt = est[:-1].fit_transform(X_train, y_train, **params)
+    w = None if sample_weight is None else _safe_indexing(sample_weight, train)
+    return Xt, y_train, w, None
 
 
 def _score_fold(est, error, fit_time, X_test, y_test, train_data, scorer, error_score):

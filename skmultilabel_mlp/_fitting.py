@@ -1,0 +1,407 @@
+"""How the classifier fits: one fit description per network, K networks at once.
+
+:class:`FittingMixin` is the part of ``MultiLabelMLPClassifier`` that trains:
+``fit`` for one network and the hook ``_fit_copies`` for K of them (what
+cross-validation and the searches call). Both turn the classifier's parameters
+into one frozen :class:`~._engine.FitSpec` per network, give the engine every
+copy's rows, and record what training learned; nothing outside the class sets
+a fitted attribute.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import _check_sample_weight, validate_data
+
+from . import _engine, _fit_cache
+from ._class_weight import resolve_pos_weight
+from ._holdout import stratified_holdout
+from ._targets import encode_targets
+from ._utils import indicator_01, multilabel_classes, warn_if_too_large
+
+__all__ = ["FittingMixin"]
+
+
+class FittingMixin:
+    """``fit``, the K-copy hook and the fitted state of the classifier."""
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train a new network on ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training rows. DataFrame column names are remembered.
+        y : array-like, sparse matrix, DataFrame or sequence of label sets
+            A 0/1 indicator matrix ``(n_samples, n_labels)`` (NaN = unknown), a
+            sequence of label sets such as ``[{"sports"}, {"tech", "art"}, set()]``,
+            or a 1-D 0/1 vector (one label).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-row weights; the caller's array is never modified.
+
+        Returns
+        -------
+        self : MultiLabelMLPClassifier
+            The fitted classifier. If training fails or is interrupted, a
+            previously fitted state is restored unchanged.
+        """
+        previous = {k: v for k, v in vars(self).items() if k.endswith("_")}
+        try:
+            return self._fit(X, y, sample_weight)
+        except BaseException:
+            # never leave a half-fitted object: restore the last good state
+            for key in [k for k in vars(self) if k.endswith("_")]:
+                delattr(self, key)
+            vars(self).update(previous)
+            raise
+
+    def _fit(self, X, y, sample_weight):
+        if _fit_cache.is_active():
+            # a stacked search may have trained exactly this fit already
+            found = _fit_cache.take(_fit_cache.fingerprint(self, X, y, sample_weight))
+            if found is not None:
+                fitted = found[0]
+                vars(self).update(
+                    {k: v for k, v in vars(fitted).items() if k.endswith("_")}
+                )
+                return self
+        if self._compiled_unsupported(X) is None:
+            (fitted,) = self._fit_copies([self], [X], [y], [sample_weight])
+            if isinstance(fitted, BaseException):
+                raise fitted
+            return self
+        # Keras callbacks: the scikeras fit, epoch by epoch
+        X = self._validate_features(X, reset=True)
+        targets = encode_targets(y, missing_label=self.missing_label)
+        sample_weight = self._check_rows(X, targets, sample_weight)
+        train, validation = self._validation_split(targets.Y)
+        spec = self._fit_spec(X, targets, train)
+        model, history = _engine.fit_keras(
+            spec,
+            _take(X, train),
+            _take(targets.Y, train),
+            _take(sample_weight, train),
+            validation_data=None
+            if validation is None
+            else (_take(X, validation), targets.Y[validation]),
+            callbacks=self.callbacks,
+        )
+        return self._set_fitted(targets, spec, history, model=model)
+
+    @staticmethod
+    def _fit_copies(estimators, Xs, ys, sample_weights=None, rows=None):
+        """Fit K unfitted classifiers at once: copy ``k`` on ``Xs[k]``, ``ys[k]``.
+
+        The hook ``fit`` (one copy), cross-validation and the searches use.
+        ``rows[k]`` (None: all) are copy ``k``'s training rows of its data;
+        copies may share data objects (a cross-validation passes one ``X`` and
+        the folds' rows). Each copy is prepared as a fit of those rows alone
+        would prepare it (checks, class weights, its early-stopping split, its
+        own seed drawn from its ``random_state``), then the copies train
+        together on the compiled engine: an integer ``random_state`` gives each
+        copy exactly the model a solo fit on its rows gives.
+
+        Returns
+        -------
+        list
+            Per copy, the estimator (fitted in place), or the exception that
+            stopped it.
+        """
+        K = len(estimators)
+        sample_weights = [None] * K if sample_weights is None else sample_weights
+        rows = [None] * K if rows is None else rows
+        data = _Datasets()
+        out, ready = [], []
+        for est, X, y, w, train in zip(estimators, Xs, ys, sample_weights, rows):
+            try:
+                dataset = data.get(est, X, y, w)
+                train = np.arange(dataset.n) if train is None else np.asarray(train)
+                fit_rows, val_rows = est._validation_split(dataset.targets.Y[train])
+                if fit_rows is not None:
+                    fit_rows, val_rows = train[fit_rows], train[val_rows]
+                else:
+                    fit_rows = train
+                spec = est._fit_spec(dataset.X, dataset.targets, fit_rows)
+            except Exception as exc:
+                out.append(exc)
+                continue
+            out.append(est)
+            ready.append((len(out) - 1, dataset, fit_rows, val_rows, spec))
+        # copies train together when their data can share one matrix
+        groups = {}
+        for item in ready:
+            groups.setdefault(item[1].shape_key, []).append(item)
+        for group in groups.values():
+            _train_group(out, group)
+        return out
+
+    def _compiled_unsupported(self, X):
+        """None when ``fit`` runs on the compiled engine, else why it does not."""
+        if self.callbacks:
+            return "Keras callbacks (they run inside Keras' own fit loop)"
+        if _engine.backend() not in ("tensorflow", "jax"):
+            return f"the {_engine.backend()} backend"
+        return None
+
+    def _stacking_unsupported(self, X, fit_params):
+        """None when :meth:`_fit_copies` can train this classifier, else the reason."""
+        extra = set(fit_params or ()) - {"sample_weight"}
+        if extra:
+            return f"fit parameters {sorted(extra)}"
+        return self._compiled_unsupported(X)
+
+    def _check_rows(self, X, targets, sample_weight):
+        """Check X against y and the labels; return the checked sample weights."""
+        if targets.Y.shape[0] != X.shape[0]:
+            raise ValueError(
+                f"X has {X.shape[0]} rows but y has {targets.Y.shape[0]}; give one "
+                "label row per sample."
+            )
+        warn_if_too_large(
+            X,
+            targets.Y,
+            _as_sizes(self.hidden_layer_sizes).tolist(),
+            self.batch_size,
+            self.max_memory_mb,
+        )
+        return _check_sample_weight(
+            sample_weight, X, dtype=np.float32, ensure_non_negative=True
+        )
+
+    def _fit_spec(self, X, targets, train):
+        """The frozen description of this fit on rows ``train`` (None: all rows)."""
+        Y_train = _take(targets.Y, train)
+        names = targets.label_names
+        if not sp.issparse(Y_train):
+            never_known = np.isnan(Y_train).all(axis=0)
+            if never_known.any():
+                raise ValueError(
+                    f"labels {list(names[never_known])} are unknown (NaN or "
+                    "missing_label) in every training row; drop those columns or "
+                    "provide some known values."
+                )
+        pos_weight = resolve_pos_weight(
+            self.class_weight, Y_train, names, targets.binary_classes
+        )
+        early = (
+            _engine.EarlyStopping(int(self.n_iter_no_change), float(self.tol))
+            if self.early_stopping
+            else None
+        )
+        return _engine.FitSpec(
+            n_features=X.shape[1],
+            n_labels=targets.Y.shape[1],
+            hidden_layer_sizes=tuple(
+                int(w) for w in _as_sizes(self.hidden_layer_sizes)
+            ),
+            activation=self.activation,
+            kernel_initializer=self.kernel_initializer,
+            dropout=float(self.dropout),
+            alpha=float(self.alpha),
+            optimizer=self.optimizer,
+            learning_rate=float(self.learning_rate),
+            batch_size=int(self.batch_size),
+            epochs=int(self.epochs),
+            # the one place a seed is drawn (an int random_state gives the
+            # same seed on every fit; None a fresh one from NumPy's global RNG)
+            seed=int(check_random_state(self.random_state).randint(2**31 - 1)),
+            pos_weight=None if pos_weight is None else tuple(map(float, pos_weight)),
+            masked=_has_missing(targets.Y),
+            early_stopping=early,
+            verbose=self.verbose,
+        )
+
+    def _set_fitted(self, targets, spec, history, *, model=None, layers=None):
+        """Record what training learned: the Keras ``model`` or the trained ``layers``.
+
+        A compiled fit gives ``layers`` (weights): predictions need only those,
+        and the ``keras.Model`` is built the first time ``model_`` is read.
+        """
+        self.label_names_ = targets.label_names
+        self.n_labels_ = targets.Y.shape[1]
+        self.classes_ = (
+            multilabel_classes(self.n_labels_)
+            if targets.binary_classes is None
+            else targets.binary_classes
+        )
+        self.pos_weight_ = (
+            None if spec.pos_weight is None else np.array(spec.pos_weight)
+        )
+        self.history_ = history
+        self._spec_ = spec
+        self._keras_model_ = model
+        self._layers_ = layers
+        return self
+
+    def _fitted_state(self):
+        """The fitted attributes besides the network, for ``save`` (plain values)."""
+        state = {
+            "label_names_": self.label_names_,
+            "n_labels_": self.n_labels_,
+            "n_features_in_": self.n_features_in_,
+            "classes_": None if not self._is_binary() else self.classes_,
+            "pos_weight_": self.pos_weight_,
+            "history_": self.history_,
+        }
+        if hasattr(self, "feature_names_in_"):
+            state["feature_names_in_"] = self.feature_names_in_
+        return state
+
+    def _restore_fitted(self, state, model):
+        """Become the fitted classifier ``_fitted_state`` and ``model_`` describe."""
+        self.label_names_ = np.asarray(state["label_names_"], dtype=object)
+        self.n_labels_ = int(state["n_labels_"])
+        self.n_features_in_ = int(state["n_features_in_"])
+        self.classes_ = (
+            multilabel_classes(self.n_labels_)
+            if state["classes_"] is None
+            else np.asarray(state["classes_"])
+        )
+        pos_weight = state["pos_weight_"]
+        self.pos_weight_ = None if pos_weight is None else np.asarray(pos_weight)
+        self.history_ = state["history_"]
+        if "feature_names_in_" in state:
+            self.feature_names_in_ = np.asarray(
+                state["feature_names_in_"], dtype=object
+            )
+        self.model_ = model
+        return self
+
+    @property
+    def model_(self):
+        """keras.Model: the trained network (built on first read after a compiled fit)."""
+        if "_keras_model_" not in vars(self):
+            raise AttributeError(
+                f"This {type(self).__name__} is not fitted yet: it has no model_."
+            )
+        if self._keras_model_ is None:
+            self._keras_model_ = _engine.build_model(self._layers_, self._spec_)
+            # from now on predictions follow the model, should it be trained further
+            self._layers_ = None
+        return self._keras_model_
+
+    @model_.setter
+    def model_(self, model):
+        self._keras_model_ = model
+        self._layers_ = None
+
+    def _validate_features(self, X, *, reset):
+        X = validate_data(
+            self,
+            X,
+            reset=reset,
+            accept_sparse=("csr", "csc", "coo"),
+            dtype=np.float32,
+        )
+        return X.tocsr() if sp.issparse(X) else X
+
+    def _validation_split(self, Y):
+        """Row indices for training and (with early stopping) validation."""
+        if not self.early_stopping:
+            return None, None
+        return stratified_holdout(
+            indicator_01(Y), self.validation_fraction, self.random_state
+        )
+
+
+class _Dataset:
+    """One copy's checked data: features, encoded targets, sample weights."""
+
+    def __init__(self, X, targets, weights):
+        self.X, self.targets, self.weights = X, targets, weights
+        self.n = X.shape[0]
+        self.shape_key = (X.shape[1], targets.Y.shape[1], sp.issparse(X))
+
+
+class _Datasets:
+    """Checks each distinct data object once, however many copies share it."""
+
+    def __init__(self):
+        self._features, self._targets, self._sets = {}, {}, {}
+
+    def get(self, est, X, y, sample_weight):
+        key = (id(X), id(y), id(sample_weight), est.missing_label)
+        if id(X) in self._features:
+            # copies that share their features share one checked copy of them
+            # (and learn the same feature attributes)
+            Xv, first = self._features[id(X)]
+            for name in ("n_features_in_", "feature_names_in_"):
+                if hasattr(first, name):
+                    setattr(est, name, getattr(first, name))
+        else:
+            Xv = est._validate_features(X, reset=True)
+            if sp.issparse(Xv) and not _engine.sparse_rows_fit(Xv):
+                Xv = Xv.toarray()  # a few very long rows: dense is smaller
+            self._features[id(X)] = (Xv, est)
+        if key not in self._sets:
+            target_key = (id(y), est.missing_label)
+            if target_key not in self._targets:
+                self._targets[target_key] = encode_targets(
+                    y, missing_label=est.missing_label
+                )
+            targets = self._targets[target_key]
+            weights = est._check_rows(Xv, targets, sample_weight)
+            self._sets[key] = _Dataset(Xv, targets, weights)
+        return self._sets[key]
+
+
+def _train_group(out, group):
+    """Train copies whose data share a shape as one engine call; fill ``out``."""
+    datasets, offsets = [], {}
+    for _, dataset, *_ in group:
+        if id(dataset) not in offsets:
+            offsets[id(dataset)] = sum(d.n for d in datasets)
+            datasets.append(dataset)
+    if len(datasets) == 1:
+        X, Y, w = datasets[0].X, datasets[0].targets.Y, datasets[0].weights
+    else:  # one matrix for all: each dataset's rows at its offset
+        X = (sp.vstack if sp.issparse(datasets[0].X) else np.concatenate)(
+            [d.X for d in datasets]
+        )
+        Y = [d.targets.Y for d in datasets]
+        Y = (
+            sp.vstack(Y)
+            if all(sp.issparse(y) for y in Y)
+            else np.concatenate([y.toarray() if sp.issparse(y) else y for y in Y])
+        )
+        w = np.concatenate([d.weights for d in datasets])
+    Y = Y.toarray() if sp.issparse(Y) else Y
+    Y = np.asarray(Y, dtype=np.float32)
+    shift = [offsets[id(item[1])] for item in group]
+    try:
+        trained = _engine.train_stacked(
+            [item[4] for item in group],
+            X,
+            Y,
+            [item[2] + s for item, s in zip(group, shift)],
+            sample_weight=w,
+            val_rows=[
+                None if item[3] is None else item[3] + s
+                for item, s in zip(group, shift)
+            ],
+        )
+    except Exception as exc:
+        for item in group:
+            out[item[0]] = exc
+        return
+    for (k, dataset, _, _, spec), (layers, history) in zip(group, trained):
+        out[k]._set_fitted(dataset.targets, spec, history, layers=layers)
+
+
+def _as_sizes(hidden_layer_sizes):
+    sizes = np.atleast_1d(np.asarray(hidden_layer_sizes))
+    if sizes.size and (sizes.dtype.kind not in "iu" or np.any(sizes < 1)):
+        raise ValueError(
+            f"hidden_layer_sizes must be positive integers, got {hidden_layer_sizes!r}."
+        )
+    return sizes
+
+
+def _has_missing(Y):
+    return False if sp.issparse(Y) else bool(np.isnan(Y).any())
+
+
+def _take(X, rows):
+    return X if rows is None else X[rows]

@@ -1,0 +1,132 @@
+"""GridSearchCV / RandomizedSearchCV: scikit-learn's searches, candidates and folds stacked."""
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy.stats import loguniform
+from sklearn import model_selection as skms
+from sklearn.exceptions import FitFailedWarning
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skmultilabel_mlp import MultiLabelMLPClassifier, _fit_cache
+from skmultilabel_mlp.model_selection import GridSearchCV, RandomizedSearchCV
+
+CV = skms.KFold(n_splits=3, shuffle=True, random_state=0)
+
+
+@pytest.fixture
+def cache_hits(monkeypatch):
+    """Counts the fits scikit-learn's loop found already trained."""
+    hits = []
+    take = _fit_cache.take
+
+    def counting(key):
+        found = take(key)
+        hits.append(found is not None)
+        return found
+
+    monkeypatch.setattr(_fit_cache, "take", counting)
+    return hits
+
+
+def _same_search(ours, theirs):
+    assert ours.best_params_ == theirs.best_params_
+    assert ours.best_index_ == theirs.best_index_
+    assert set(ours.cv_results_) == set(theirs.cv_results_)
+    for key, value in theirs.cv_results_.items():
+        if "time" in key:
+            continue
+        if key == "params":
+            assert ours.cv_results_[key] == value
+        elif np.asarray(value).dtype.kind in "fiu":
+            np.testing.assert_array_equal(ours.cv_results_[key], value)
+
+
+def test_grid_over_widths_and_depths_equals_sklearns_search(
+    tutorial_like_data, cache_hits
+):
+    X, Y = tutorial_like_data
+    grid = {"hidden_layer_sizes": [(4,), (12,), (6, 5)], "learning_rate": [1e-2, 3e-3]}
+    est = MultiLabelMLPClassifier(epochs=6, random_state=0)
+    ours = GridSearchCV(est, grid, cv=CV, return_train_score=True).fit(X, Y)
+    theirs = skms.GridSearchCV(est, grid, cv=CV, return_train_score=True).fit(X, Y)
+    _same_search(ours, theirs)
+    # all 18 fits of the loop were trained stacked; the refit trains for real
+    assert sum(cache_hits) == 18 and len(cache_hits) == 19
+    np.testing.assert_allclose(
+        ours.predict_proba(X), theirs.predict_proba(X), atol=1e-5
+    )
+
+
+def test_pipeline_grid_with_preprocessing_training_and_sample_weight(
+    tutorial_like_data, cache_hits
+):
+    X, Y = tutorial_like_data
+    weights = np.random.default_rng(1).uniform(0.5, 2.0, len(X))
+    est = make_pipeline(
+        StandardScaler(), MultiLabelMLPClassifier(epochs=6, random_state=0)
+    )
+    grid = {
+        "standardscaler__with_mean": [True, False],
+        "multilabelmlpclassifier__optimizer": ["adam", "rmsprop"],
+        "multilabelmlpclassifier__early_stopping": [False, True],
+        "multilabelmlpclassifier__dropout": [0.0, 0.2],
+    }
+    kwargs = {"cv": CV, "scoring": ["f1_micro", "accuracy"], "refit": "f1_micro"}
+    params = {"multilabelmlpclassifier__sample_weight": weights}
+    ours = GridSearchCV(est, grid, **kwargs).fit(X, Y, **params)
+    theirs = skms.GridSearchCV(est, grid, **kwargs).fit(X, Y, **params)
+    _same_search(ours, theirs)
+    assert sum(cache_hits) == 16 * 3
+
+
+def test_randomized_search_equals_sklearns(tutorial_like_data, cache_hits):
+    X, Y = tutorial_like_data
+    est = MultiLabelMLPClassifier(epochs=5, random_state=0)
+    dist = {"learning_rate": loguniform(1e-3, 1e-1), "alpha": [0.0, 1e-3]}
+    kwargs = {"n_iter": 4, "cv": CV, "random_state": 0}
+    ours = RandomizedSearchCV(est, dist, **kwargs).fit(X, Y)
+    theirs = skms.RandomizedSearchCV(est, dist, **kwargs).fit(X, Y)
+    _same_search(ours, theirs)
+    assert sum(cache_hits) == 12
+
+
+def test_package_scorer_names_and_callable_refit(multilabel_data):
+    X, Y = multilabel_data
+    search = GridSearchCV(
+        MultiLabelMLPClassifier(epochs=3, random_state=0),
+        {"hidden_layer_sizes": [(4,), (8,)]},
+        cv=CV,
+        scoring={"hamming": "hamming_loss", "f1": "f1_micro"},
+        refit=lambda results: int(np.argmax(results["mean_test_hamming"])),
+    ).fit(X, Y)
+    assert np.all(search.cv_results_["mean_test_hamming"] <= 0)
+    assert search.best_index_ == int(np.argmax(search.cv_results_["mean_test_hamming"]))
+    assert search.scoring == {"hamming": "hamming_loss", "f1": "f1_micro"}  # as given
+
+
+@pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite")
+def test_failing_candidate_gets_error_score_as_in_sklearn(multilabel_data):
+    X, Y = multilabel_data
+    grid = {"class_weight": [None, {"nope": 2.0}]}
+    est = MultiLabelMLPClassifier(epochs=2, random_state=0)
+    with pytest.warns(FitFailedWarning, match="3 fits failed out of a total of 6"):
+        search = GridSearchCV(est, grid, cv=CV).fit(X, Y)
+    assert np.isnan(search.cv_results_["mean_test_score"][1])
+    assert search.best_params_ == {"class_weight": None}
+
+
+def test_keras_callbacks_fall_back_to_sklearns_fits(multilabel_data, cache_hits):
+    import keras
+
+    X, Y = multilabel_data
+    est = MultiLabelMLPClassifier(
+        epochs=2, random_state=0, callbacks=[keras.callbacks.TerminateOnNaN()]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = GridSearchCV(est, {"alpha": [0.0, 1e-3]}, cv=CV).fit(X, Y)
+    assert search.cv_results_["mean_test_score"].shape == (2,)
+    assert not any(cache_hits)  # nothing stacked: every fit trained through Keras
