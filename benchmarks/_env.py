@@ -2,17 +2,15 @@
 
 from pathlib import Path
 
+from skmultilabel_mlp._utils import atomic_write as _atomic_write
 from skmultilabel_mlp.benchmark import environment
 
 __all__ = ["atomic_write", "environment", "measured", "shared_data"]
 
 
 def atomic_write(path, text):
-    """Write via a temporary file and rename, so readers never see half a result."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
+    """Write ``text`` via a temporary file and a rename (the package's atomic write)."""
+    return _atomic_write(path, lambda tmp: Path(tmp).write_text(text))
 
 
 def shared_data():

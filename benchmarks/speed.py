@@ -1,28 +1,45 @@
-"""Speed and memory of the Keras path, each case in its own process.
+"""Speed and memory of the package against scikit-learn's MLP, each case in its own process.
 
-Cases (run all, or name some):
+Cases (run all, or name some); every ratio's two times come from the same
+process, and importing Keras is timed on its own, before anything else:
 
-- ``fit``: tutorial workload, one fit (900 rows, 100 epochs, batch 32), this
-  package vs a default scikeras KerasClassifier of the same network; one
-  warm-up fit each, then the median of 5 alternating fits (accuracy: exact
-  match on the 100 held-out rows, mean of the 5).
+- ``fit``: tutorial workload (900 rows, 100 epochs, batch 32): the first
+  ``MultiLabelMLPClassifier().fit`` in the process (compilation included), then
+  5 later fits (other seeds, other row counts) alternating with scikit-learn's
+  ``MLPClassifier((20,), batch_size=32, max_iter=100).fit`` on the same rows;
+  ratios to sklearn's median fit. Accuracy: mean exact match on the 100
+  held-out rows over 10 seeds, on the compiled path and on the scikeras path
+  (the same classifier given a no-op Keras callback).
 - ``cv``: tutorial workload, RepeatedKFold(10, 3): the package's fold-stacked
   cross_validate (first call in the process, which traces or compiles, and a
   second call) vs scikit-learn's cross_validate with MLPClassifier((20,),
   batch_size=32, max_iter=100) and with this package's classifier fitted fold by
-  fold. Importing Keras is timed on its own, before.
+  fold.
+- ``search``: tutorial workload, ``GridSearchCV`` over ``hidden_layer_sizes``
+  [(10,), (20,), (50,), (100,)] with RepeatedKFold(10, 3) (120 fits and a
+  refit): the package's search (first call, then another seed) vs
+  scikit-learn's ``GridSearchCV`` of ``MLPClassifier`` over the same grid, and
+  scikit-learn's ``GridSearchCV`` of this package's classifier (same seed:
+  ``best_params_`` and ``mean_test_score`` must be equal).
+- ``yeast_ours`` / ``yeast_sklearn``: yeast (MULAN train rows), StandardScaler
+  and the classifier, a 3 x 2 x 2 grid (width 32/128/512, dropout 0/0.3, L2
+  0/1e-4), 5 multilabel-stratified folds, micro-F1: the package's search and
+  scikit-learn's ``GridSearchCV`` of the same pipeline, each in its own process
+  for its peak memory.
 - ``large``: 100,000 x 500 dense rows, 512 hidden units, 1,000 labels at 1%
-  density, batch 256, 3 epochs: steady-state seconds per epoch (the fastest
-  after the first, which traces) and peak memory, next to the arithmetic floor
-  (6 FLOP per weight per row per epoch at the GEMM rate measured in the same
-  process on the same shapes).
+  density, batch 256, 4 epochs: steady-state seconds per epoch (the fastest
+  after the first, which compiles; epochs timed by the engine's per-epoch host
+  callback) and peak memory, next to the arithmetic floor (6 FLOP per weight
+  per row per epoch at the GEMM rate measured in the same process on the same
+  shapes; the first layer needs no input gradient, so the floor is an upper
+  bound of the arithmetic).
 - ``sparse``: 50,000 x 50,000 CSR at 0.1% density, 2,000 labels, 256 hidden,
   batch 256, 2 epochs: seconds per epoch and peak memory vs the dense size of X.
 
 Every case runs with the TensorFlow backend and again with ``KERAS_BACKEND=jax``
 when JAX is installed. Results: ``results/speed.json`` and ``results/speed.md``.
 
-    python benchmarks/speed.py [fit cv large sparse]
+    python benchmarks/speed.py [fit cv search yeast_ours yeast_sklearn large sparse]
 """
 
 import json
@@ -38,61 +55,86 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 
 RESULTS = Path(__file__).parent / "results"
-CASES = ("fit", "cv", "large", "sparse")
+CASES = ("fit", "cv", "search", "yeast_ours", "yeast_sklearn", "large", "sparse")
 
 
 def _peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def case_fit():
+def _keras_import_seconds():
+    """Import Keras and its backend, timed on its own: a one-time cost of any Keras code."""
+    start = time.perf_counter()
     import keras
-    import numpy as np
-    from scikeras.wrappers import KerasClassifier
+
+    keras.ops.convert_to_numpy(keras.ops.ones((1,)))
+    return time.perf_counter() - start
+
+
+def _sklearn_mlp(seed, **params):
+    from sklearn.neural_network import MLPClassifier
+
+    return MLPClassifier(
+        (20,), batch_size=32, max_iter=100, random_state=seed, **params
+    )
+
+
+def _timed(fit):
+    start = time.perf_counter()
+    result = fit()
+    return time.perf_counter() - start, result
+
+
+def case_fit():
+    import warnings
 
     from skmultilabel_mlp import MultiLabelMLPClassifier
     from skmultilabel_mlp.datasets import make_tutorial_problem
 
+    warnings.simplefilter("ignore")  # sklearn's convergence warnings
+    out = {"keras_import_seconds": _keras_import_seconds()}
+    import keras
+
     X, Y = make_tutorial_problem(return_X_y=True)
-    Xtr, Ytr, Xte, Yte = X[:900], Y[:900], X[900:], Y[900:]
+    Xte, Yte = X[900:], Y[900:]
 
-    def build():
-        model = keras.Sequential(
-            [
-                keras.Input((10,)),
-                keras.layers.Dense(
-                    20, activation="relu", kernel_initializer="he_uniform"
-                ),
-                keras.layers.Dense(3, activation="sigmoid"),
-            ]
+    def exact_match(est):
+        return float(np.mean((est.predict(Xte) == Yte).all(axis=1)))
+
+    out["ours_first_seconds"], _ = _timed(
+        lambda: MultiLabelMLPClassifier(random_state=0).fit(X[:900], Y[:900])
+    )
+    ours, theirs = [], []
+    for seed, n in zip(range(1, 6), (900, 850, 800, 900, 750)):
+        mlp = MultiLabelMLPClassifier(random_state=seed)
+        ours.append(_timed(lambda m=mlp, n=n: m.fit(X[:n], Y[:n]))[0])
+        theirs.append(_timed(lambda s=seed, n=n: _sklearn_mlp(s).fit(X[:n], Y[:n]))[0])
+    out["ours_later_seconds_max"] = max(ours)
+    out["ours_later_seconds_median"] = float(np.median(ours))
+    out["sklearn_mlp_seconds_median"] = float(np.median(theirs))
+    out["ratio_first_vs_sklearn_mlp"] = (
+        out["ours_first_seconds"] / out["sklearn_mlp_seconds_median"]
+    )
+    out["ratio_later_vs_sklearn_mlp"] = (
+        out["ours_later_seconds_median"] / out["sklearn_mlp_seconds_median"]
+    )
+    compiled = [
+        exact_match(MultiLabelMLPClassifier(random_state=s).fit(X[:900], Y[:900]))
+        for s in range(10)
+    ]
+    scikeras = [
+        exact_match(
+            MultiLabelMLPClassifier(
+                random_state=s, callbacks=[keras.callbacks.Callback()]
+            ).fit(X[:900], Y[:900])
         )
-        model.compile(loss="binary_crossentropy", optimizer="adam")
-        return model
-
-    def fit_once(est):
-        start = time.perf_counter()
-        est.fit(Xtr, Ytr)
-        seconds = time.perf_counter() - start
-        pred = np.asarray(est.predict_proba(Xte)).reshape(len(Xte), -1) >= 0.5
-        return seconds, float(np.mean((pred == Yte).all(axis=1)))
-
-    makers = {"ours": lambda s: MultiLabelMLPClassifier(random_state=s)}
-    if keras.config.backend() == "tensorflow":
-        makers["scikeras"] = lambda s: KerasClassifier(
-            build, epochs=100, batch_size=32, verbose=0, random_state=s
-        )
-    runs = {name: [] for name in makers}
-    for make in makers.values():
-        fit_once(make(99))  # warm-up: first-fit costs of the process, for both
-    for seed in range(5):  # alternate, so drift on the machine hits both alike
-        for name, make in makers.items():
-            runs[name].append(fit_once(make(seed)))
-    out = {}
-    for name, values in runs.items():
-        out[f"{name}_seconds"] = float(np.median([v[0] for v in values]))
-        out[f"{name}_accuracy"] = float(np.mean([v[1] for v in values]))
-    if "scikeras" in runs:
-        out["ratio"] = out["ours_seconds"] / out["scikeras_seconds"]
+        for s in range(10)
+    ]
+    out["compiled_accuracy_10_seeds"] = float(np.mean(compiled))
+    out["scikeras_path_accuracy_10_seeds"] = float(np.mean(scikeras))
+    out["sklearn_mlp_accuracy_10_seeds"] = float(
+        np.mean([exact_match(_sklearn_mlp(s).fit(X[:900], Y[:900])) for s in range(10)])
+    )
     return out
 
 
@@ -106,13 +148,7 @@ def case_cv():
 
     X, Y = make_tutorial_problem(return_X_y=True)
     cv = skms.RepeatedKFold(n_splits=10, n_repeats=3, random_state=1)
-    # importing Keras and its backend is a one-time cost of any Keras code,
-    # recorded on its own rather than inside the first cross-validation
-    start = time.perf_counter()
-    import keras
-
-    keras.ops.convert_to_numpy(keras.ops.ones((1,)))
-    out = {"keras_import_seconds": time.perf_counter() - start}
+    out = {"keras_import_seconds": _keras_import_seconds()}
     runs = {
         # first call in the process: pays tracing / jit compilation once
         "stacked_cold": lambda: cross_validate(
@@ -144,22 +180,116 @@ def case_cv():
     return out
 
 
-def _epoch_timer():
-    """A Keras callback recording each epoch's wall time (made lazily: imports keras)."""
-    import keras
+def case_search():
+    import warnings
 
-    class EpochTimer(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.seconds = []
+    from sklearn import model_selection as skms
 
-        def on_epoch_begin(self, epoch, logs=None):
-            self._start = time.perf_counter()
+    from skmultilabel_mlp import MultiLabelMLPClassifier
+    from skmultilabel_mlp.datasets import make_tutorial_problem
+    from skmultilabel_mlp.model_selection import GridSearchCV
 
-        def on_epoch_end(self, epoch, logs=None):
-            self.seconds.append(time.perf_counter() - self._start)
+    warnings.simplefilter("ignore")
+    out = {"keras_import_seconds": _keras_import_seconds()}
+    X, Y = make_tutorial_problem(return_X_y=True)
+    cv = skms.RepeatedKFold(n_splits=10, n_repeats=3, random_state=1)
+    grid = {"hidden_layer_sizes": [(10,), (20,), (50,), (100,)]}
+    out["ours_first_seconds"], ours = _timed(
+        lambda: GridSearchCV(MultiLabelMLPClassifier(random_state=0), grid, cv=cv).fit(
+            X, Y
+        )
+    )
+    out["ours_warm_seconds"], _ = _timed(
+        lambda: GridSearchCV(MultiLabelMLPClassifier(random_state=1), grid, cv=cv).fit(
+            X, Y
+        )
+    )
+    out["sklearn_mlp_seconds"], mlp = _timed(
+        lambda: skms.GridSearchCV(_sklearn_mlp(0), grid, cv=cv).fit(X, Y)
+    )
+    out["sklearn_search_of_ours_seconds"], same = _timed(
+        lambda: skms.GridSearchCV(
+            MultiLabelMLPClassifier(random_state=0), grid, cv=cv
+        ).fit(X, Y)
+    )
+    for kind in ("first", "warm"):
+        out[f"ratio_{kind}_vs_sklearn_mlp"] = (
+            out[f"ours_{kind}_seconds"] / out["sklearn_mlp_seconds"]
+        )
+    out["best_params"] = str(ours.best_params_)
+    out["sklearn_mlp_best_params"] = str(mlp.best_params_)
+    out["mean_test_score"] = ours.cv_results_["mean_test_score"].round(4).tolist()
+    out["equal_to_sklearn_search"] = bool(
+        ours.best_params_ == same.best_params_
+        and np.array_equal(
+            ours.cv_results_["mean_test_score"], same.cv_results_["mean_test_score"]
+        )
+    )
+    return out
 
-    return EpochTimer()
+
+def _yeast_search(search_class):
+    from _env import shared_data
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skmultilabel_mlp import MultiLabelMLPClassifier
+    from skmultilabel_mlp.datasets import load_npz
+    from skmultilabel_mlp.model_selection import MultilabelStratifiedKFold
+
+    data = load_npz(shared_data() / "yeast" / "yeast.npz")
+    X, Y = data.X_train, data.Y_train
+    out = {"keras_import_seconds": _keras_import_seconds(), "rows": int(X.shape[0])}
+    before = _peak_mb()
+    grid = {
+        "multilabelmlpclassifier__hidden_layer_sizes": [(32,), (128,), (512,)],
+        "multilabelmlpclassifier__dropout": [0.0, 0.3],
+        "multilabelmlpclassifier__alpha": [0.0, 1e-4],
+    }
+    search = search_class(
+        make_pipeline(StandardScaler(), MultiLabelMLPClassifier(random_state=0)),
+        grid,
+        scoring="f1_micro",
+        cv=MultilabelStratifiedKFold(5, shuffle=True, random_state=0),
+    )
+    out["seconds"], _ = _timed(lambda: search.fit(X, Y))
+    out["peak_rss_mb_before_search"] = before
+    out["peak_rss_mb"] = _peak_mb()
+    out["best_params"] = str(search.best_params_)
+    out["best_score"] = float(search.best_score_)
+    return out
+
+
+def case_yeast_ours():
+    from skmultilabel_mlp.model_selection import GridSearchCV
+
+    return _yeast_search(GridSearchCV)
+
+
+def case_yeast_sklearn():
+    from sklearn.model_selection import GridSearchCV
+
+    return _yeast_search(GridSearchCV)
+
+
+def _epoch_seconds(fit):
+    """Run ``fit()`` with the engine reporting each epoch; return the epochs' seconds."""
+    from skmultilabel_mlp._engine import _progress
+
+    stamps = []
+
+    def stamp(epoch, losses, val_losses):
+        stamps.append(time.perf_counter())
+
+    stamp.close = lambda: None
+    made = _progress.listener
+    _progress.listener = lambda *args, **kwargs: stamp  # any verbose: the timer
+    try:
+        start = time.perf_counter()
+        fit()
+    finally:
+        _progress.listener = made
+    return np.diff([start, *stamps]).tolist()
 
 
 def _gemm_rate(shapes, repeats=20):
@@ -183,20 +313,19 @@ def _gemm_rate(shapes, repeats=20):
 def case_large():
     from skmultilabel_mlp import MultiLabelMLPClassifier
 
-    n, d, h, L, batch, epochs = 100_000, 500, 512, 1000, 256, 3
+    n, d, h, L, batch, epochs = 100_000, 500, 512, 1000, 256, 4
     rng = np.random.default_rng(0)
     X = rng.standard_normal((n, d), dtype=np.float32)
     Y = (rng.random((n, L), dtype=np.float32) < 0.01).astype(np.float32)
     rate = _gemm_rate([(batch, d, h), (batch, h, L)])
-    timer = _epoch_timer()
     clf = MultiLabelMLPClassifier(
-        (h,), batch_size=batch, epochs=epochs, random_state=0, callbacks=[timer]
+        (h,), batch_size=batch, epochs=epochs, random_state=0, verbose=1
     )
-    clf.fit(X, Y)
+    seconds = _epoch_seconds(lambda: clf.fit(X, Y))
     floor = 6 * n * (d * h + h * L) / rate
-    steady = min(timer.seconds[1:])  # epochs after the first, which traces
+    steady = min(seconds[1:])  # epochs after the first, which compiles
     return {
-        "first_epoch_seconds": timer.seconds[0],
+        "first_epoch_seconds": seconds[0],
         "seconds_per_epoch": steady,
         "gemm_gflops": rate / 1e9,
         "floor_seconds_per_epoch": floor,
@@ -227,14 +356,13 @@ def case_sparse():
     Y = _random_csr(rng, n, L, per_row=10)  # 0.5% density
     Y.data[:] = 1
     before = _peak_mb()
-    timer = _epoch_timer()
     clf = MultiLabelMLPClassifier(
-        (256,), batch_size=256, epochs=2, random_state=0, callbacks=[timer]
+        (256,), batch_size=256, epochs=2, random_state=0, verbose=1
     )
-    clf.fit(X, Y)
+    seconds = _epoch_seconds(lambda: clf.fit(X, Y))
     return {
-        "first_epoch_seconds": timer.seconds[0],
-        "seconds_per_epoch": timer.seconds[1],
+        "first_epoch_seconds": seconds[0],
+        "seconds_per_epoch": seconds[1],
         "peak_rss_mb_before_fit": before,
         "peak_rss_mb": _peak_mb(),
         "dense_X_mb": n * d * 4 / 2**20,

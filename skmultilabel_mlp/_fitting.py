@@ -91,7 +91,7 @@ class FittingMixin:
         return self._set_fitted(targets, spec, history, model=model)
 
     @staticmethod
-    def _fit_copies(estimators, Xs, ys, sample_weights=None, rows=None):
+    def _fit_copies(estimators, Xs, ys, sample_weights=None, rows=None, verbose=None):
         """Fit K unfitted classifiers at once: copy ``k`` on ``Xs[k]``, ``ys[k]``.
 
         The hook ``fit`` (one copy), cross-validation and the searches use.
@@ -103,6 +103,10 @@ class FittingMixin:
         together on the compiled engine: an integer ``random_state`` gives each
         copy exactly the model a solo fit on its rows gives.
 
+        ``verbose`` (None: the copies' own) is the engine's: 1 a progress bar
+        per stacked computation, -1 the same on a terminal only, 2 a line per
+        epoch.
+
         Returns
         -------
         list
@@ -110,6 +114,8 @@ class FittingMixin:
             stopped it.
         """
         K = len(estimators)
+        if verbose is None:
+            verbose = max((int(est.verbose) for est in estimators), default=0)
         sample_weights = [None] * K if sample_weights is None else sample_weights
         rows = [None] * K if rows is None else rows
         data = _Datasets()
@@ -134,7 +140,7 @@ class FittingMixin:
         for item in ready:
             groups.setdefault(item[1].shape_key, []).append(item)
         for group in groups.values():
-            _train_group(out, group)
+            _train_group(out, group, verbose)
         return out
 
     def _compiled_unsupported(self, X):
@@ -347,7 +353,7 @@ class _Datasets:
         return self._sets[key]
 
 
-def _train_group(out, group):
+def _train_group(out, group, verbose):
     """Train copies whose data share a shape as one engine call; fill ``out``."""
     datasets, offsets = [], {}
     for _, dataset, *_ in group:
@@ -381,6 +387,7 @@ def _train_group(out, group):
                 None if item[3] is None else item[3] + s
                 for item, s in zip(group, shift)
             ],
+            verbose=verbose,
         )
     except Exception as exc:
         for item in group:

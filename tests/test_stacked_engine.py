@@ -240,7 +240,8 @@ def test_jax_engine_falls_back_when_xla_lacks_the_cpu_options(
         )
 
     compiled = {
-        kind: dict(v, tuned=old_xla) for kind, v in _stacked_jax._compiled.items()
+        kind: dict(v, tuned=old_xla, quick=old_xla)
+        for kind, v in _stacked_jax._compiled.items()
     }
     monkeypatch.setattr(_stacked_jax, "_compiled", compiled)
     np.testing.assert_allclose(cross_val_score(est, X, Y, cv=3), expected)
@@ -261,7 +262,8 @@ def test_jax_engine_reraises_other_xla_errors(monkeypatch, multilabel_data):
         raise jax.errors.JaxRuntimeError("RESOURCE_EXHAUSTED: out of memory")
 
     compiled = {
-        kind: dict(v, tuned=broken) for kind, v in _stacked_jax._compiled.items()
+        kind: dict(v, tuned=broken, quick=broken)
+        for kind, v in _stacked_jax._compiled.items()
     }
     monkeypatch.setattr(_stacked_jax, "_compiled", compiled)
     with pytest.raises(jax.errors.JaxRuntimeError, match="out of memory"):

@@ -75,11 +75,11 @@ def sparse_rows_fit(X):
     return ell_fits(X)
 
 
-def train_stacked(specs, X, Y, rows, sample_weight=None, val_rows=None):
+def train_stacked(specs, X, Y, rows, sample_weight=None, val_rows=None, verbose=0):
     """Train K networks on the compiled engine; a ``(layers, history)`` per spec."""
     from ._stacked import train_stacked
 
-    return train_stacked(specs, X, Y, rows, sample_weight, val_rows)
+    return train_stacked(specs, X, Y, rows, sample_weight, val_rows, verbose)
 
 
 def predict_proba(layers, X):

@@ -55,6 +55,7 @@ class Program:
     masked: bool  # some targets are unknown (NaN)
     weighted: bool  # rows have sample weights other than 1
     pos_weighted: bool  # some copy weights the positive terms
+    report: bool = False  # call the host after every epoch (``_progress``)
     val_batch: int = 1024
 
 
@@ -65,12 +66,17 @@ class Kit:
     ``value_and_grad(loss_fn, params, *args) -> (losses (K,), grads)`` is the
     gradient of ``sum(loss_fn(params, *args))``; ``matmul`` is ``(K, b, d) x
     (K, d, h) -> (K, b, h)``; ``take(x, indices, axis)`` gathers in-range
-    indices (``keras.ops.take`` adds a negative-index fix-up to every gather).
+    indices (``keras.ops.take`` adds a negative-index fix-up to every gather);
+    ``step`` is ``_optim.step``, or a compiled version of it; ``report(listener,
+    epoch, losses, val_losses)`` hands an epoch's losses to ``_progress.dispatch`` on
+    the host.
     """
 
     value_and_grad: object
     matmul: object
     take: object
+    step: object = _optim.step
+    report: object = None
 
 
 def _gather_x(data, idx, program, take, n_features):
@@ -217,7 +223,7 @@ def train(params, data, program, kit):
             # one copy takes every step; stacked copies skip once out of rows
             on = None if program.single else count > 0
             t = t + (1.0 if on is None else ops.cast(on, "float32"))
-            params, opt_state = _optim.step(
+            params, opt_state = kit.step(
                 program.optimizer,
                 params,
                 grads,
@@ -261,6 +267,9 @@ def train(params, data, program, kit):
                 active & ~improved & (wait >= data["patience"]) & (epoch > 0)
             )
         stop = stop | ~(epoch + 1 < epochs_k)
+        if program.report:
+            val_or_loss = val if program.early_stopping else loss
+            kit.report(data["listener"], epoch, loss, val_or_loss)
         return (
             epoch + 1,
             params,

@@ -18,6 +18,7 @@ import keras
 import numpy as np
 import scipy.sparse as sp
 
+from . import _progress
 from ._loop import Program
 from ._network import initial_weights
 from ._sparse import ell_arrays
@@ -53,7 +54,7 @@ def _group_key(spec):
     )
 
 
-def train_stacked(specs, X, Y, rows, sample_weight=None, val_rows=None):
+def train_stacked(specs, X, Y, rows, sample_weight=None, val_rows=None, verbose=0):
     """Train one network per spec; return a ``(layers, history)`` per spec.
 
     Parameters
@@ -68,6 +69,9 @@ def train_stacked(specs, X, Y, rows, sample_weight=None, val_rows=None):
     sample_weight : ndarray (n,) or None
     val_rows : list of K int arrays or None, or None
         Each copy's validation rows, for the copies with early stopping.
+    verbose : int
+        0 silent, 1 a progress bar per computation (on a terminal only when
+        negative), 2 a line per epoch.
 
     Returns
     -------
@@ -94,6 +98,7 @@ def train_stacked(specs, X, Y, rows, sample_weight=None, val_rows=None):
             weights,
             [rows[k] for k in members],
             [val_rows[k] for k in members],
+            verbose,
         )
         for k, result in zip(members, trained):
             out[k] = result
@@ -116,7 +121,7 @@ def _pad_rows(index_arrays):
     return padded, sizes
 
 
-def _train_group(specs, features, Y, weights, rows, val_rows):
+def _train_group(specs, features, Y, weights, rows, val_rows, verbose):
     spec0 = specs[0]
     n_hidden = len(spec0.hidden_layer_sizes)
     widths = [max(s.hidden_layer_sizes[i] for s in specs) for i in range(n_hidden)]
@@ -137,6 +142,7 @@ def _train_group(specs, features, Y, weights, rows, val_rows):
         masked=bool(np.isnan(Y).any()),
         weighted=weights is not None,
         pos_weighted=any(s.pos_weight is not None for s in specs),
+        report=bool(verbose),
     )
     train_rows, n_k = _pad_rows(rows)
     vrows, v_k = _pad_rows([np.zeros(0, int) if v is None else v for v in val_rows])
@@ -175,9 +181,18 @@ def _train_group(specs, features, Y, weights, rows, val_rows):
         from ._stacked_jax import run
     else:
         from ._stacked_tf import run
-    params, hist_loss, hist_val, epochs_run = run(
-        program, data, specs, widths, _initial_params
+    listener = _progress.listener(
+        abs(verbose), len(specs), program.epochs, terminal_only=verbose < 0
     )
+    try:
+        with _progress.listening(listener) as number:
+            data["listener"] = np.int32(number)
+            params, hist_loss, hist_val, epochs_run = run(
+                program, data, specs, widths, _initial_params
+            )
+    finally:
+        if listener is not None:
+            listener.close()
     return [
         _unpack(spec, params, k, hist_loss, hist_val if early else None, epochs_run)
         for k, spec in enumerate(specs)

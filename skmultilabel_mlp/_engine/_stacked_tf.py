@@ -12,7 +12,7 @@ so the graph runs without it.
 import numpy as np
 import tensorflow as tf
 
-from . import _loop
+from . import _loop, _progress
 
 __all__ = ["run"]
 
@@ -46,7 +46,18 @@ def _take(x, indices, axis):
     return tf.gather(x, indices, axis=axis)
 
 
-_KIT = _loop.Kit(value_and_grad=_value_and_grad, matmul=_matmul, take=_take)
+def _report(listener, epoch, losses, val_losses):
+    tf.numpy_function(
+        _progress.dispatch,
+        [listener, epoch, losses, val_losses],
+        tf.int32,
+        stateful=True,
+    )
+
+
+_KIT = _loop.Kit(
+    value_and_grad=_value_and_grad, matmul=_matmul, take=_take, report=_report
+)
 
 
 def _spec(name, array):

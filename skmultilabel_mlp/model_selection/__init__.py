@@ -6,6 +6,7 @@ package's classifier they train all folds (and candidates) as stacked
 computations. The splitters stratify on every label (iterative stratification).
 """
 
+from ._search import GridSearchCV, RandomizedSearchCV
 from ._split import (
     MultilabelStratifiedKFold,
     MultilabelStratifiedShuffleSplit,
@@ -13,7 +14,6 @@ from ._split import (
     check_positive_rows,
     stratified_holdout,
 )
-from ._search import GridSearchCV, RandomizedSearchCV
 from ._validation import cross_val_score, cross_validate
 
 __all__ = [

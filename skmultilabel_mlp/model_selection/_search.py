@@ -68,7 +68,9 @@ class _StackedSearchMixin:
             vars(self).pop("_stacked_input", None)
         shares = np.asarray(vars(self).pop("_stacked_shares"), dtype=float)
         if shares.size == len(self.cv_results_["mean_fit_time"]):
-            self.cv_results_["mean_fit_time"] = self.cv_results_["mean_fit_time"] + shares
+            self.cv_results_["mean_fit_time"] = (
+                self.cv_results_["mean_fit_time"] + shares
+            )
         return self
 
     def _run_search(self, evaluate_candidates, callback_ctx=None):
@@ -113,7 +115,12 @@ class _StackedSearchMixin:
             return shares
         start = time.perf_counter()
         clfs, keys, data = zip(*jobs)
-        fitted = MultiLabelMLPClassifier._fit_copies(list(clfs), *zip(*data))
+        fitted = MultiLabelMLPClassifier._fit_copies(
+            list(clfs),
+            *zip(*data),
+            # a progress bar per stacked computation on a terminal when asked
+            verbose=-1 if self.verbose else None,
+        )
         share = (time.perf_counter() - start) / len(jobs)
         for key, clf, c in zip(keys, fitted, owners):
             if not isinstance(clf, Exception):

@@ -170,7 +170,7 @@ return_train_score, return_estimator, return_indices, error_score
     scorer = check_scoring(
         estimator, scoring=scoring, raise_exc=(error_score == "raise")
     )
-    fits = _fit_folds(estimator, X, y, splits, params or {})
+    fits = _fit_folds(estimator, X, y, splits, params or {}, verbose)
     results = []
     for (est, error, fit_time), (train, test) in zip(fits, splits):
         results.append(
@@ -192,7 +192,7 @@ return_train_score, return_estimator, return_indices, error_score
     )
 
 
-def _fit_folds(estimator, X, y, splits, params):
+def _fit_folds(estimator, X, y, splits, params, verbose=0):
     """Fit every fold's preprocessing, then all classifiers as one computation.
 
     Returns ``(estimator, exception or None, fit seconds)`` per fold.
@@ -215,7 +215,10 @@ def _fit_folds(estimator, X, y, splits, params):
     start = time.perf_counter()
     if ok:
         fitted = MultiLabelMLPClassifier._fit_copies(
-            [final_step(folds[k]) for k in ok], *zip(*(data[k] for k in ok))
+            [final_step(folds[k]) for k in ok],
+            *zip(*(data[k] for k in ok)),
+            # a progress bar on a terminal when asked (verbose > 0)
+            verbose=-1 if verbose else None,
         )
         for k, clf in zip(ok, fitted):
             if isinstance(clf, Exception):
