@@ -24,7 +24,8 @@ class MultiLabelMLPClassifier(
     """Multi-label classifier: a Keras MLP with one sigmoid output per label.
 
     A feed-forward network trained with binary cross-entropy (one independent
-    sigmoid per label) through scikeras on Keras 3. It accepts the targets
+    sigmoid per label) on Keras 3, trained by a compiled loop (or through
+    scikeras when Keras callbacks are given). It accepts the targets
     multi-label data comes in (indicator matrices, sparse matrices, DataFrames,
     sequences of label sets, NaN for unknown labels), always predicts
     ``(n_samples, n_labels)`` arrays, and plugs into every scikit-learn tool:
@@ -81,16 +82,25 @@ default=None
     tol : float >= 0, default=1e-4
         Minimum validation-loss improvement that resets the patience.
     callbacks : list of keras.callbacks.Callback or None, default=None
-        Extra Keras callbacks run during ``fit``.
+        Extra Keras callbacks run during ``fit``. They need Keras' own fit
+        loop: with callbacks the network trains through scikeras, epoch by
+        epoch (slower, and its shuffles and dropout masks are Keras' rather
+        than those of the compiled loop).
     max_memory_mb : float > 0, default=4096
         ``fit`` warns, with its estimate, before training when the data and the
         network would need more memory than this (dense inputs are copied to
-        float32 once and handed to the input pipeline; sparse ones stay sparse).
+        float32 once; sparse ones stay sparse). The stacked
+        ``cross_validate`` and searches train at most this much memory's worth
+        of networks (weights, optimiser state, batch activations) in one
+        computation, and the rest in further ones.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and the validation split.
-        An int gives identical predictions on every refit (CPU).
+        An int gives identical predictions on every refit (CPU), and the same
+        network whether it is fitted alone or as one fold of the package's
+        stacked ``cross_validate`` or searches.
     verbose : int, default=0
-        Keras' training verbosity (0 silent, 1 progress bar, 2 one line per epoch).
+        0 silent, 1 a progress bar over the epochs, 2 one line per epoch with
+        the loss (and validation loss), as Keras prints them.
 
     Attributes
     ----------
@@ -114,9 +124,8 @@ default=None
         The trained network; ``model_.predict`` gives the probabilities.
         ``predict_proba`` computes the same forward pass from its weights in
         NumPy (faster for one call, and a row's output never depends on the
-        other rows). Estimators returned by the fold-stacked
-        :func:`~skmultilabel_mlp.model_selection.cross_validate` build it the
-        first time it is read.
+        other rows). A fit on the compiled loop keeps the trained weights and
+        builds the ``keras.Model`` the first time ``model_`` is read.
 
     See Also
     --------
@@ -131,9 +140,13 @@ default=None
     ``(n_samples, 2)``, so it works in ``CalibratedClassifierCV`` and binary
     scorers. Pass a one-column 2-D ``y`` to keep the multi-label shapes.
 
-    Training feeds Keras one ``tf.data`` pipeline for all epochs (reshuffled
-    every epoch) and runs a whole epoch per compiled call, which is several
-    times faster than a default Keras or scikeras fit with the same semantics.
+    Without callbacks, the whole training (every epoch and step, the
+    per-epoch reshuffle, early stopping) is one compiled program on the Keras
+    backend (``tf.function`` or ``jax.jit``), with Keras' initial weights, loss
+    and optimiser update rules; a later fit with another seed or number of
+    rows reuses the compiled program. The package's ``cross_validate``,
+    ``GridSearchCV`` and ``RandomizedSearchCV`` train many such networks as
+    one computation.
 
     Examples
     --------

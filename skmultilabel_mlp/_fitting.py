@@ -388,6 +388,7 @@ def _train_group(out, group, verbose):
                 for item, s in zip(group, shift)
             ],
             verbose=verbose,
+            max_memory_mb=min(out[item[0]].max_memory_mb for item in group),
         )
     except Exception as exc:
         for item in group:

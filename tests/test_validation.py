@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+import warnings
 import sys
 import textwrap
 
@@ -394,3 +395,36 @@ def test_unseeded_folds_are_independent_draws(multilabel_data):
     first = [e.model_.get_weights()[0] for e in res["estimator"]]
     cv_seeds = {e._spec_.seed for e in res["estimator"]}
     assert len(cv_seeds) == 3 and not np.allclose(first[0], first[1])
+
+
+def test_copies_beyond_max_memory_mb_train_in_several_computations(
+    monkeypatch, multilabel_data
+):
+    from skmultilabel_mlp._engine import _stacked
+
+    X, Y = multilabel_data
+    calls = []
+    group = _stacked._train_group
+
+    def counting(specs, *args):
+        calls.append(len(specs))
+        return group(specs, *args)
+
+    monkeypatch.setattr(_stacked, "_train_group", counting)
+    est = MultiLabelMLPClassifier(epochs=3, random_state=0)
+    together = cross_validate(est, X, Y, cv=CV, return_estimator=True)
+    assert calls == [3]
+    per_copy = _stacked.copy_bytes(together["estimator"][0]._spec_) / 2**20
+    calls.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # the fit's own estimate
+        apart = cross_validate(
+            est.set_params(max_memory_mb=per_copy * 1.5),
+            X,
+            Y,
+            cv=CV,
+            return_estimator=True,
+        )
+    assert calls == [1, 1, 1]
+    for a, b in zip(together["estimator"], apart["estimator"]):
+        np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), atol=1e-5)

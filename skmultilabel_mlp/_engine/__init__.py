@@ -75,11 +75,15 @@ def sparse_rows_fit(X):
     return ell_fits(X)
 
 
-def train_stacked(specs, X, Y, rows, sample_weight=None, val_rows=None, verbose=0):
-    """Train K networks on the compiled engine; a ``(layers, history)`` per spec."""
+def train_stacked(specs, X, Y, rows, sample_weight=None, **options):
+    """Train K networks on the compiled engine; a ``(layers, history)`` per spec.
+
+    ``options``: ``val_rows``, ``verbose``, ``max_memory_mb`` (see
+    ``_stacked.train_stacked``).
+    """
     from ._stacked import train_stacked
 
-    return train_stacked(specs, X, Y, rows, sample_weight, val_rows, verbose)
+    return train_stacked(specs, X, Y, rows, sample_weight, **options)
 
 
 def predict_proba(layers, X):

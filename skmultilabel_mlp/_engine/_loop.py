@@ -79,34 +79,52 @@ class Kit:
     report: object = None
 
 
-def _gather_x(data, idx, program, take, n_features):
-    """Each copy's feature rows (K, B, d), dense (sparse rows scattered per batch)."""
+def _gather_x(data, idx, program, take):
+    """Each copy's feature rows: dense (K, B, d), or sparse ``(columns, values)``."""
     if not program.sparse_x:
         return take(data["X"], idx, 0)
-    cols, vals = take(data["Xcols"], idx, 0), take(data["Xvals"], idx, 0)
-    zeros = ops.zeros_like(cols)
-    K, B = idx.shape
-    copy = zeros + ops.reshape(ops.arange(K, dtype="int32"), (K, 1, 1))
-    row = zeros + ops.reshape(ops.arange(B, dtype="int32"), (1, B, 1))
-    where = ops.reshape(ops.stack([copy, row, cols], axis=-1), (-1, 3))
-    # padding slots add 0 to column 0; duplicates were summed beforehand
-    return ops.scatter(where, ops.reshape(vals, (-1,)), (K, B, n_features))
+    return take(data["Xcols"], idx, 0), take(data["Xvals"], idx, 0)
 
 
-def _forward(params, x, data, program, matmul, drop_keys=None):
+def _first_product(x, W, matmul, take):
+    """``x @ W`` per copy; sparse rows gather the kernel rows they touch.
+
+    For sparse rows ``(columns, values)`` (K, B, r) the product is the sum of
+    ``values`` times the rows of ``W`` (K, d, h) at ``columns``: a batch costs
+    what its non-zeros touch, never a dense ``(B, d)`` block. Padding slots
+    (column 0, value 0) add nothing.
+    """
+    if not isinstance(x, tuple):
+        return matmul(x, W)
+    cols, vals = x
+    K, d = W.shape[0], W.shape[1]
+    flat = ops.reshape(W, (-1, W.shape[2]))
+    offsets = ops.reshape(ops.arange(K, dtype="int32") * d, (K, 1, 1))
+    rows = take(flat, cols + offsets, 0)  # (K, B, r, h)
+    return ops.sum(rows * vals[..., None], axis=2)
+
+
+def _forward(params, x, data, program, kit, drop_keys=None):
     """Logits (K, B, L); dropout after each hidden layer when ``drop_keys``."""
     activation = keras.activations.get(program.activation)
     h = x
     for i in range(program.n_hidden):
         W, b = params[2 * i], params[2 * i + 1]
-        h = activation(matmul(h, W) + b[:, None, :])
+        product = (
+            _first_product(h, W, kit.matmul, kit.take) if i == 0 else kit.matmul(h, W)
+        )
+        h = activation(product + b[:, None, :])
         if program.padded_units:
             h = h * data["unit_masks"][i][:, None, :]
         if drop_keys is not None:
             rate = data["dropout"][:, None, None]
             u = _random.dropout_uniform(drop_keys, i, h.shape[1], h.shape[2])
             h = ops.where(u >= rate, h / (1.0 - rate), 0.0)
-    return matmul(h, params[-2]) + params[-1][:, None, :]
+    if program.n_hidden == 0:
+        return (
+            _first_product(h, params[-2], kit.matmul, kit.take) + params[-1][:, None, :]
+        )
+    return kit.matmul(h, params[-2]) + params[-1][:, None, :]
 
 
 def _row_losses(params, idx, valid, data, program, kit, drop_keys=None):
@@ -115,12 +133,12 @@ def _row_losses(params, idx, valid, data, program, kit, drop_keys=None):
     Rows past the end of a copy's batch (``valid`` false) gather a real row and
     get weight 0; unknown targets are left out of the sum.
     """
-    x = _gather_x(data, idx, program, kit.take, params[0].shape[1])
+    x = _gather_x(data, idx, program, kit.take)
     y = kit.take(data["Y"], idx, 0)
     if program.masked:
         known = ops.logical_not(ops.isnan(y))
         y = ops.where(known, y, 0.0)
-    z = _forward(params, x, data, program, kit.matmul, drop_keys)
+    z = _forward(params, x, data, program, kit, drop_keys)
     # y softplus(-z) + (1 - y) softplus(z), with softplus(z) = z + softplus(-z)
     sp_neg = ops.softplus(-z)
     if program.pos_weighted:

@@ -3,9 +3,9 @@
 The compiled loop gathers a batch's rows by index, which needs arrays of a
 fixed width: each CSR row becomes its column indices and values padded to the
 widest row (ELLPACK layout; padding is column 0 with value 0). Inside the loop
-a batch's rows are scattered into dense ``(batch, n_features)`` rows, so the
-network computes exactly what it computes on the dense matrix, one batch at a
-time, without the whole matrix ever being dense. NumPy only.
+the first layer multiplies a batch's non-zeros with the kernel rows they
+touch (``_loop._first_product``), so neither the matrix nor a batch of it is
+ever dense. NumPy only.
 """
 
 import numpy as np

@@ -54,7 +54,9 @@ def _group_key(spec):
     )
 
 
-def train_stacked(specs, X, Y, rows, sample_weight=None, val_rows=None, verbose=0):
+def train_stacked(
+    specs, X, Y, rows, sample_weight=None, val_rows=None, verbose=0, max_memory_mb=None
+):
     """Train one network per spec; return a ``(layers, history)`` per spec.
 
     Parameters
@@ -72,6 +74,10 @@ def train_stacked(specs, X, Y, rows, sample_weight=None, val_rows=None, verbose=
     verbose : int
         0 silent, 1 a progress bar per computation (on a terminal only when
         negative), 2 a line per epoch.
+    max_memory_mb : float or None
+        Copies that would need more memory together than this (their weights,
+        optimiser slots and batch activations; the data is shared) train in
+        several computations.
 
     Returns
     -------
@@ -90,7 +96,12 @@ def train_stacked(specs, X, Y, rows, sample_weight=None, val_rows=None, verbose=
     for k, spec in enumerate(specs):
         groups.setdefault(_group_key(spec), []).append(k)
     out = [None] * len(specs)
-    for members in groups.values():
+    chunks = [
+        chunk
+        for members in groups.values()
+        for chunk in _chunks(members, specs, max_memory_mb)
+    ]
+    for members in chunks:
         trained = _train_group(
             [specs[k] for k in members],
             features,
@@ -103,6 +114,27 @@ def train_stacked(specs, X, Y, rows, sample_weight=None, val_rows=None, verbose=
         for k, result in zip(members, trained):
             out[k] = result
     return out
+
+
+def copy_bytes(spec):
+    """About what one copy of a stacked computation holds in memory.
+
+    Weights, gradients, two optimiser slots and the best weights of early
+    stopping (5 copies of the weights), and a batch's activations forward and
+    backward, dense inputs included (4 per unit).
+    """
+    widths = spec.widths
+    weights = sum(a * b + b for a, b in itertools.pairwise(widths))
+    return 4 * (5 * weights + 4 * spec.batch_size * sum(widths))
+
+
+def _chunks(members, specs, max_memory_mb):
+    """``members`` cut into computations of at most ``max_memory_mb`` each."""
+    if max_memory_mb is None:
+        return [members]
+    per_copy = max(copy_bytes(specs[k]) for k in members)
+    size = max(1, int(max_memory_mb * 2**20 // per_copy))
+    return [members[i : i + size] for i in range(0, len(members), size)]
 
 
 def _features(X):

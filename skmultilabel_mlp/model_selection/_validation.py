@@ -94,12 +94,13 @@ def cross_validate(
 
     Same signature and return value as :func:`sklearn.model_selection.cross_validate`.
     For a :class:`~skmultilabel_mlp.MultiLabelMLPClassifier` (or a Pipeline
-    ending in one) on the TensorFlow or JAX backend with the Adam optimiser and
-    no early stopping or callbacks, all folds train as one stacked
-    computation: each fold's network has its own initial weights, its own rows
-    reshuffled every epoch, and the batch size, epochs and Adam steps of a solo
-    fit; Pipeline preprocessing is fitted per fold as scikit-learn does. Other
-    estimators (and those cases) run through scikit-learn's implementation.
+    ending in one) on the TensorFlow or JAX backend without Keras callbacks,
+    all folds train as one stacked computation, and for an integer
+    ``random_state`` each fold's network is the one scikit-learn's
+    ``cross_validate`` fits alone (same initial weights, shuffles, dropout
+    masks and updates; probabilities equal to about 1e-6). Pipeline
+    preprocessing is fitted per fold as ``Pipeline.fit`` fits it. Other
+    estimators run through scikit-learn's implementation.
 
     Parameters
     ----------
