@@ -2,9 +2,9 @@
 
 import re
 import subprocess
-import warnings
 import sys
 import textwrap
+import warnings
 
 import numpy as np
 import pytest
