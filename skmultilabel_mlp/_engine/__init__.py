@@ -9,8 +9,11 @@ each function imports the module it needs when it is first called.
 - ``_forward``: the NumPy forward pass (predictions without a backend call);
 - ``_solo`` and ``_tfdata``: the scikeras fit (Keras callbacks) and its input
   pipeline;
-- ``_optim``: the optimiser update and the row padding of stacked copies;
-- ``_stacked``, ``_stacked_tf``, ``_stacked_jax``: K copies as one computation;
+- ``_loop``: the compiled training program of K copies, in ``keras.ops``;
+- ``_optim``, ``_random``, ``_sparse``, ``_progress``: its optimiser updates,
+  counter-based random numbers, sparse rows and per-epoch reports;
+- ``_stacked`` (grouping, data, unpacking), ``_stacked_tf``, ``_stacked_jax``
+  (compiling the program on each backend);
 - ``_saving``: a network to bytes and back.
 """
 
@@ -40,7 +43,6 @@ __all__ = [
     "predict_keras",
     "predict_proba",
     "sparse_rows_fit",
-    "stacked_fields",
     "train_stacked",
 ]
 
@@ -59,13 +61,6 @@ def fit_keras(spec, X, Y, sample_weight=None, *, validation_data=None, callbacks
     return fit_keras(
         spec, X, Y, sample_weight, validation_data=validation_data, callbacks=callbacks
     )
-
-
-def stacked_fields():
-    """The FitSpec fields that copies trained together must share."""
-    from ._stacked import STATIC_FIELDS
-
-    return STATIC_FIELDS
 
 
 def sparse_rows_fit(X):

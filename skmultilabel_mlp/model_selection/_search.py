@@ -22,14 +22,13 @@ import time
 import numpy as np
 from sklearn import model_selection as skms
 from sklearn.base import clone
-from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing, indexable
 from sklearn.utils.validation import _check_method_params
 
 from .. import _fit_cache
 from .._classifier import MultiLabelMLPClassifier
 from .._utils import final_step
-from ._validation import _resolve_scoring, _route, _why_not_stacked
+from ._validation import _fold_data, _resolve_scoring, _route, _why_not_stacked
 
 __all__ = ["GridSearchCV", "RandomizedSearchCV"]
 
@@ -132,29 +131,27 @@ class _StackedSearchMixin:
 def _split_fit(estimator, X, y, train, fit_params):
     """``(classifier, cache key, (X, y, sample_weight, rows))`` for one split.
 
-    The key is what the classifier's ``fit`` will be given in scikit-learn's
-    loop (the split's rows, through the preprocessing ``Pipeline.fit`` fits on
-    them); the data is what the stacked training uses (the full matrix and the
-    rows when there is no preprocessing, so the copies share one matrix).
+    The data is what the stacked training uses (``_validation._fold_data``:
+    the full matrix and the split's rows when there is no preprocessing, so
+    the copies share one matrix); the key hashes what the classifier's ``fit``
+    will be given in scikit-learn's loop (the split's rows, through the
+    preprocessing ``Pipeline.fit`` fits on them).
     """
     est = clone(estimator)
     clf = final_step(est)
     pre_params, clf_params = _route(est, fit_params)
-    clf_params = _check_method_params(X, params=clf_params, indices=train)
     weights = clf_params.get("sample_weight")
-    X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
-    if isinstance(est, Pipeline) and len(est.steps) > 1:
-        step_params = {
-            f"{name}__{key}": value
-            for name, these in pre_params.items()
-            for key, value in _check_method_params(X, these, indices=train).items()
-        }
-        Xt = est[:-1].fit_transform(X_train, y_train, **step_params)
-        key = _fit_cache.fingerprint(clf, Xt, y_train, weights)
-        return clf, key, (Xt, y_train, weights, None)
-    key = _fit_cache.fingerprint(clf, X_train, y_train, weights)
-    all_weights = fit_params.get("sample_weight")
-    return clf, key, (X, y, all_weights, train)
+    data = _fold_data(est, X, y, weights, train, pre_params)
+    if data[3] is None:  # the split's rows through the preprocessing
+        key = _fit_cache.fingerprint(clf, *data[:3])
+    else:
+        key = _fit_cache.fingerprint(
+            clf,
+            _safe_indexing(X, train),
+            _safe_indexing(y, train),
+            None if weights is None else _safe_indexing(weights, train),
+        )
+    return clf, key, data
 
 
 class GridSearchCV(_StackedSearchMixin, skms.GridSearchCV):
