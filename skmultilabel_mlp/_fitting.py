@@ -16,6 +16,7 @@ from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from . import _engine, _fit_cache
 from ._class_weight import resolve_pos_weight
+from ._copies import Dataset, stack
 from ._holdout import stratified_holdout
 from ._targets import encode_targets
 from ._utils import indicator_01, multilabel_classes, warn_if_too_large
@@ -312,15 +313,6 @@ class FittingMixin:
         )
 
 
-class _Dataset:
-    """One copy's checked data: features, encoded targets, sample weights."""
-
-    def __init__(self, X, targets, weights):
-        self.X, self.targets, self.weights = X, targets, weights
-        self.n = X.shape[0]
-        self.shape_key = (X.shape[1], targets.Y.shape[1], sp.issparse(X))
-
-
 class _Datasets:
     """Checks each distinct data object once, however many copies share it."""
 
@@ -349,32 +341,13 @@ class _Datasets:
                 )
             targets = self._targets[target_key]
             weights = est._check_rows(Xv, targets, sample_weight)
-            self._sets[key] = _Dataset(Xv, targets, weights)
+            self._sets[key] = Dataset(Xv, targets, weights)
         return self._sets[key]
 
 
 def _train_group(out, group, verbose):
     """Train copies whose data share a shape as one engine call; fill ``out``."""
-    datasets, offsets = [], {}
-    for _, dataset, *_ in group:
-        if id(dataset) not in offsets:
-            offsets[id(dataset)] = sum(d.n for d in datasets)
-            datasets.append(dataset)
-    if len(datasets) == 1:
-        X, Y, w = datasets[0].X, datasets[0].targets.Y, datasets[0].weights
-    else:  # one matrix for all: each dataset's rows at its offset
-        X = (sp.vstack if sp.issparse(datasets[0].X) else np.concatenate)(
-            [d.X for d in datasets]
-        )
-        Y = [d.targets.Y for d in datasets]
-        Y = (
-            sp.vstack(Y)
-            if all(sp.issparse(y) for y in Y)
-            else np.concatenate([y.toarray() if sp.issparse(y) else y for y in Y])
-        )
-        w = np.concatenate([d.weights for d in datasets])
-    Y = Y.toarray() if sp.issparse(Y) else Y
-    Y = np.asarray(Y, dtype=np.float32)
+    X, Y, weights, offsets = stack([item[1] for item in group])
     shift = [offsets[id(item[1])] for item in group]
     try:
         trained = _engine.train_stacked(
@@ -382,7 +355,7 @@ def _train_group(out, group, verbose):
             X,
             Y,
             [item[2] + s for item, s in zip(group, shift)],
-            sample_weight=w,
+            sample_weight=weights,
             val_rows=[
                 None if item[3] is None else item[3] + s
                 for item, s in zip(group, shift)
