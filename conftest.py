@@ -6,4 +6,4 @@ import importlib.util
 # its doctest collection needs the optional extra.
 collect_ignore = []
 if importlib.util.find_spec("jax") is None:
-    collect_ignore.append("skmultilabel_mlp/_stacked_jax.py")
+    collect_ignore.append("skmultilabel_mlp/_engine/_stacked_jax.py")
