@@ -151,3 +151,46 @@ def test_report_renders_as_text_with_dataframe_names():
     )
     assert "macro avg" in text and "hamming loss  0.2500" in text
     assert text.splitlines()[2].startswith("x ")
+
+
+# One label: tp=1 fp=1 fn=2 -> F1 0.4; scikit-learn's macro over the classes 0 and
+# 1 of this binary target would be 0.56.
+Y1_TRUE = np.array([1, 0, 0, 0, 1, 0, 1, 0])
+Y1_PRED = np.array([0, 0, 1, 0, 1, 0, 0, 0])
+PROBA1 = np.array([0.4, 0.1, 0.6, 0.2, 0.9, 0.3, 0.35, 0.05])
+ONE_LABEL = pytest.mark.parametrize("shape", [(-1,), (-1, 1)], ids=["1d", "column"])
+
+
+@ONE_LABEL
+def test_one_label_per_label_f1_is_sklearns_binary_f1(shape):
+    f1 = m.per_label_f1_score(Y1_TRUE.reshape(shape), Y1_PRED.reshape(shape))
+    np.testing.assert_allclose(f1, [skm.f1_score(Y1_TRUE, Y1_PRED)])
+
+
+@ONE_LABEL
+def test_one_label_report_rows_equal_sklearns_binary_scores(shape):
+    yt, yp = Y1_TRUE.reshape(shape), Y1_PRED.reshape(shape)
+    report = m.multilabel_report(yt, yp, PROBA1.reshape(shape), label_names=["x"])
+    binary = skm.precision_recall_fscore_support(Y1_TRUE, Y1_PRED, average="binary")
+    for row in ["x", "micro avg", "macro avg"]:
+        np.testing.assert_allclose(
+            report.loc[row, ["precision", "recall", "f1"]].astype(float), binary[:3]
+        )
+    assert report.loc["x", "support"] == 3
+    # per row, F1 is 1 where both hold the label and 0 otherwise (zero_division=0)
+    assert report.loc["samples avg", "f1"] == pytest.approx(np.mean(Y1_TRUE * Y1_PRED))
+    assert report.loc["x", "roc_auc"] == pytest.approx(
+        skm.roc_auc_score(Y1_TRUE, PROBA1)
+    )
+    assert report.loc["hamming loss", "value"] == pytest.approx(3 / 8)
+    assert "macro avg" in m.multilabel_report(yt, yp, output="text")
+
+
+@ONE_LABEL
+def test_one_label_ranking_metrics_follow_their_definition(shape):
+    yt, proba = Y1_TRUE.reshape(shape), PROBA1.reshape(shape)
+    # one label: nothing to rank below it, and covering a row takes 1 label iff
+    # the row has it (sklearn's coverage is 0 for a row without true labels)
+    assert m.label_ranking_average_precision_score(yt, proba) == 1.0
+    assert m.label_ranking_loss(yt, proba) == 0.0
+    assert m.coverage_error(yt, proba) == pytest.approx(Y1_TRUE.mean())

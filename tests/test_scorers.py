@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn import metrics as skm
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, RepeatedKFold, cross_validate
@@ -152,3 +153,63 @@ def test_sklearn_names_fall_back_and_neg_log_loss_warns():
     assert callable(m.get_scorer("r2"))
     with pytest.warns(UserWarning, match="mean_bce"):
         m.get_scorer("neg_log_loss")
+
+
+@pytest.fixture(scope="module")
+def one_label_models(multilabel_data):
+    """Models of one label; read-only, never refit them."""
+    X, Y = multilabel_data
+    column = Y[:, 1:2]
+    return X, {
+        "mlp_on_one_column": (
+            MultiLabelMLPClassifier((4,), epochs=3, random_state=0).fit(X, column),
+            column,
+        ),
+        "logreg_on_1d": (LogisticRegression().fit(X, column.ravel()), column.ravel()),
+    }
+
+
+ONE_LABEL_AVERAGES = [
+    (f"{name}_{avg}", fn)
+    for name, fn in [
+        ("f1", skm.f1_score),
+        ("precision", skm.precision_score),
+        ("recall", skm.recall_score),
+        ("jaccard", skm.jaccard_score),
+    ]
+    for avg in ("micro", "macro", "weighted")
+]
+
+
+@pytest.mark.parametrize("model", ["mlp_on_one_column", "logreg_on_1d"])
+@pytest.mark.parametrize("name, fn", ONE_LABEL_AVERAGES)
+def test_one_label_averages_are_the_labels_binary_score(
+    one_label_models, model, name, fn
+):
+    X, models = one_label_models
+    est, y = models[model]
+    pred = np.ravel(est.predict(X))
+    expected = fn(np.ravel(y), pred, zero_division=0.0)
+    assert m.get_scorer(name)(est, X, y) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("model", ["mlp_on_one_column", "logreg_on_1d"])
+def test_one_label_panel_scores_every_key(one_label_models, model):
+    X, models = one_label_models
+    est, y = models[model]
+    pred, truth = np.ravel(est.predict(X)), np.ravel(y)
+    scores = m.multilabel_scoring()(est, X, y)
+    assert set(scores) == set(PANEL) | {"f1_label:0"}
+    f1 = skm.f1_score(truth, pred, zero_division=0.0)
+    for key in ["f1_macro", "f1_micro", "f1_label:0"]:
+        assert scores[key] == pytest.approx(f1), key
+    # per row, F1 is 1 where both hold the label and 0 otherwise (zero_division=0)
+    assert scores["f1_samples"] == pytest.approx(np.mean(truth * pred))
+    proba = est.predict_proba(X)
+    proba = proba[:, -1] if proba.ndim == 2 else proba
+    assert scores["roc_auc_macro"] == pytest.approx(skm.roc_auc_score(truth, proba))
+    for name, fn in [
+        ("roc_auc_weighted", skm.roc_auc_score),
+        ("average_precision_weighted", skm.average_precision_score),
+    ]:
+        assert m.get_scorer(name)(est, X, y) == pytest.approx(fn(truth, proba)), name

@@ -4,6 +4,13 @@ Every function accepts indicator matrices (numpy, scipy sparse, pandas
 DataFrame) and wraps scikit-learn's implementation where one exists. NaN in
 ``y_true`` marks an unknown label: it is an error unless ``ignore_missing=True``,
 in which case those entries are left out. No Keras import.
+
+A one-column ``y`` and a 1-D 0/1 ``y`` are one label whose positive class is 1.
+scikit-learn reads both as a binary target; its score with the default
+``average="binary"`` (``f1_score(y_true, y_pred)``) is that label's score, and here
+every average over labels (macro, micro, weighted) gives it too, per-label
+functions return one value, and samplewise averages are taken over rows, as on
+any indicator matrix.
 """
 
 from ._multilabel import (

@@ -11,8 +11,10 @@ from numbers import Real
 import numpy as np
 from sklearn import metrics as skm
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils.validation import _check_sample_weight
 
 from .._targets import check_indicator, proba_to_matrix
+from ._averaging import label_averaged, pad_one_label
 
 __all__ = [
     "coverage_error",
@@ -34,7 +36,8 @@ _COMMON = {
 
 
 _PREDICTION_PARAMS = """y_true, y_pred : array-like or sparse matrix of shape (n_samples, n_labels)
-        True and predicted 0/1 labels (NaN in ``y_true`` = unknown).
+        True and predicted 0/1 labels (NaN in ``y_true`` = unknown). A 1-D 0/1
+        vector is one label, like a one-column matrix.
     sample_weight : array-like of shape (n_samples,), default=None
     ignore_missing : bool, default=False
         Leave unknown (NaN) entries of ``y_true`` out instead of raising."""
@@ -69,15 +72,6 @@ def _pair(y_true, y_other, ignore_missing, other_name="y_pred", proba=False):
     return np.where(known, Y, 0.0), P, known
 
 
-def _row_weights(sample_weight, n):
-    if sample_weight is None:
-        return np.ones(n)
-    w = np.asarray(sample_weight, dtype=np.float64).ravel()
-    if w.size != n:
-        raise ValueError(f"sample_weight has {w.size} values but y_true has {n} rows.")
-    return w
-
-
 @validate_params({**_COMMON, "y_pred": _ARRAY}, prefer_skip_nested_validation=True)
 @_doc
 def exact_match_score(y_true, y_pred, *, sample_weight=None, ignore_missing=False):
@@ -106,7 +100,7 @@ def exact_match_score(y_true, y_pred, *, sample_weight=None, ignore_missing=Fals
         return float(skm.accuracy_score(Y, P, sample_weight=sample_weight))
     rows = known.any(axis=1)
     right = np.all((Y == P) | ~known, axis=1)
-    w = _row_weights(sample_weight, Y.shape[0])
+    w = _check_sample_weight(sample_weight, Y, dtype=np.float64)
     return float(np.average(right[rows], weights=w[rows]))
 
 
@@ -135,7 +129,7 @@ def hamming_loss(y_true, y_pred, *, sample_weight=None, ignore_missing=False):
     Y, P, known = _pair(y_true, y_pred, ignore_missing)
     if known.all():
         return float(skm.hamming_loss(Y, P, sample_weight=sample_weight))
-    w = _row_weights(sample_weight, Y.shape[0])[:, None] * known
+    w = _check_sample_weight(sample_weight, Y, dtype=np.float64)[:, None] * known
     return float(np.sum(w * (Y != P)) / np.sum(w))
 
 
@@ -187,6 +181,9 @@ def per_label_f1_score(
     Returns
     -------
     f1 : ndarray of shape (n_labels,)
+        With one label, ``[f1_score(y_true, y_pred)]``: the F1 of the class 1,
+        not one F1 per class as ``f1_score(..., average=None)`` gives on a binary
+        target.
 
     Examples
     --------
@@ -195,10 +192,15 @@ def per_label_f1_score(
     array([0.66666667, 1.        ])
     """
     Y, P, known = _pair(y_true, y_pred, ignore_missing)
-    w = _row_weights(sample_weight, Y.shape[0])
+    w = _check_sample_weight(sample_weight, Y, dtype=np.float64)
     if known.all():
-        return skm.f1_score(
-            Y, P, average=None, sample_weight=sample_weight, zero_division=zero_division
+        return label_averaged(
+            skm.f1_score,
+            Y,
+            P,
+            average=None,
+            sample_weight=sample_weight,
+            zero_division=zero_division,
         )
     return np.array(
         [
@@ -257,7 +259,7 @@ def mean_binary_cross_entropy(
     Y, P, known = _pair(y_true, y_proba, ignore_missing, "y_proba", proba=True)
     P = np.clip(P, eps, 1 - eps)
     terms = -(Y * np.log(P) + (1 - Y) * np.log(1 - P))
-    w = _row_weights(sample_weight, Y.shape[0])[:, None] * known
+    w = _check_sample_weight(sample_weight, Y, dtype=np.float64)[:, None] * known
     return float(np.sum(w * terms) / np.sum(w))
 
 
@@ -273,7 +275,7 @@ def _ranking(fn, doc_name):
     def metric(y_true, y_score, *, sample_weight=None):
         Y = check_indicator(y_true, "y_true")
         S = proba_to_matrix(y_score, Y.shape[1])
-        return float(fn(Y, S, sample_weight=sample_weight))
+        return float(fn(*pad_one_label(Y, S), sample_weight=sample_weight))
 
     metric.__name__ = fn.__name__
     metric.__doc__ = (

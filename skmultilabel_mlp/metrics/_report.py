@@ -6,6 +6,7 @@ from sklearn import metrics as skm
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from .._targets import check_indicator, proba_to_matrix
+from ._averaging import label_averaged
 
 __all__ = ["multilabel_report"]
 
@@ -37,7 +38,7 @@ def multilabel_report(
     Parameters
     ----------
     y_true, y_pred : array-like or sparse matrix of shape (n_samples, n_labels)
-        True and predicted 0/1 labels.
+        True and predicted 0/1 labels; a 1-D 0/1 vector is one label.
     y_proba : array-like of shape (n_samples, n_labels), list of arrays, or None
         ``P(label = 1)``; adds ROC AUC and average precision per label (NaN for a
         label with a single class in ``y_true``) and their macro average.
@@ -69,9 +70,7 @@ def multilabel_report(
         raise ValueError(f"y_true has shape {Y.shape} but y_pred has shape {P.shape}.")
     if len(names) != Y.shape[1]:
         raise ValueError(f"label_names has {len(names)} names for {Y.shape[1]} labels.")
-    prec, rec, f1, support = skm.precision_recall_fscore_support(
-        Y, P, average=None, zero_division=0.0
-    )
+    prec, rec, f1, support = _prfs(Y, P, None)
     frame = pd.DataFrame(
         {
             "precision": prec,
@@ -96,9 +95,7 @@ def multilabel_report(
         ]
     aggregates = []
     for average in ("micro", "macro", "samples"):
-        p, r, f, _ = skm.precision_recall_fscore_support(
-            Y, P, average=average, zero_division=0.0
-        )
+        p, r, f, _ = _prfs(Y, P, average)
         row = {"precision": p, "recall": r, "f1": f, "support": int(support.sum())}
         if y_proba is not None and average == "macro":
             row["roc_auc"] = (
@@ -120,6 +117,12 @@ def multilabel_report(
     report.index.name = "label"
     report["support"] = report["support"].astype("Int64")
     return _render(report, len(names)) if output == "text" else report
+
+
+def _prfs(Y, P, average):
+    return label_averaged(
+        skm.precision_recall_fscore_support, Y, P, average=average, zero_division=0.0
+    )
 
 
 def _names(y_true, label_names):

@@ -4,7 +4,8 @@ A scorer here is a callable ``scorer(estimator, X, y_true, sample_weight=None)``
 that works on any multi-label estimator: probabilities go through
 ``proba_to_matrix`` once, so ``MultiOutputClassifier``'s list of ``(n, 2)`` arrays,
 ``MLPClassifier``'s two-label ``classes_ == [0, 1]`` and labels seen with one
-class only all score the same way.
+class only all score the same way. A one-column or 1-D 0/1 ``y_true`` is one
+label: every average is that label's score (see ``_averaging``).
 """
 
 import re
@@ -18,6 +19,12 @@ from sklearn import metrics as skm
 from .._targets import check_indicator, proba_to_matrix
 from .._utils import final_step
 from . import _multilabel as m
+from ._averaging import (
+    average_precision,
+    label_averaged,
+    per_label_metric,
+    roc_auc,
+)
 
 __all__ = [
     "MultilabelScorer",
@@ -47,36 +54,6 @@ def _proba(estimator, X, n_labels, scorer_name):
             "multilabel_scoring(proba=False)."
         )
     return proba_to_matrix(estimator.predict_proba(X), n_labels, _classes(estimator))
-
-
-def _auc(Y, P, average="macro", sample_weight=None):
-    """ROC AUC averaged over the labels where it is defined (both classes present)."""
-    if average in ("micro", "samples"):
-        return skm.roc_auc_score(Y, P, average=average, sample_weight=sample_weight)
-    defined = (Y.min(axis=0) != Y.max(axis=0)).nonzero()[0]
-    if defined.size == 0:
-        return np.nan
-    per_label = skm.roc_auc_score(
-        Y[:, defined], P[:, defined], average=None, sample_weight=sample_weight
-    )
-    if average == "weighted":
-        return float(np.average(per_label, weights=Y[:, defined].sum(axis=0)))
-    return float(np.mean(per_label))
-
-
-def _average_precision(Y, P, average="macro", sample_weight=None):
-    if average in ("micro", "samples"):
-        return skm.average_precision_score(
-            Y, P, average=average, sample_weight=sample_weight
-        )
-    defined = (Y.max(axis=0) > 0).nonzero()[0]
-    if defined.size == 0:
-        return np.nan
-    per_label = skm.average_precision_score(
-        Y[:, defined], P[:, defined], average=None, sample_weight=sample_weight
-    )
-    weights = Y[:, defined].sum(axis=0) if average == "weighted" else None
-    return float(np.average(per_label, weights=weights))
 
 
 class MultilabelScorer:
@@ -143,39 +120,10 @@ def _label_index(label, estimator, label_names, n_labels):
     )
 
 
-def _f1_binary(y, p, sample_weight=None, metric=skm.f1_score):
-    return metric(y, p, sample_weight=sample_weight, zero_division=0.0, labels=[0, 1])
-
-
-def _per_label_metric(kind):
-    if kind == "roc_auc":
-
-        def auc(y, p, sample_weight=None):
-            if y.min() == y.max():
-                return np.nan  # undefined with one class in y_true
-            return skm.roc_auc_score(y, p, sample_weight=sample_weight)
-
-        return auc, "predict_proba"
-    if kind == "average_precision":
-
-        def ap(y, p, sample_weight=None):
-            if y.max() == 0:
-                return np.nan
-            return skm.average_precision_score(y, p, sample_weight=sample_weight)
-
-        return ap, "predict_proba"
-    fn = {
-        "f1": skm.f1_score,
-        "precision": skm.precision_score,
-        "recall": skm.recall_score,
-    }
-    return partial(_f1_binary, metric=fn[kind]), "predict"
-
-
 @lru_cache(maxsize=1)
 def _table():
     def averaged(fn, average):
-        return partial(fn, average=average, zero_division=0.0)
+        return partial(label_averaged, fn, average=average, zero_division=0.0)
 
     table = {
         "exact_match": (m.exact_match_score, "predict", 1),
@@ -188,9 +136,9 @@ def _table():
         "lrap": (m.label_ranking_average_precision_score, "predict_proba", 1),
         "label_ranking_loss": (m.label_ranking_loss, "predict_proba", -1),
         "coverage_error": (m.coverage_error, "predict_proba", -1),
-        "roc_auc": (partial(_auc, average="macro"), "predict_proba", 1),
+        "roc_auc": (partial(roc_auc, average="macro"), "predict_proba", 1),
         "average_precision": (
-            partial(_average_precision, average="macro"),
+            partial(average_precision, average="macro"),
             "predict_proba",
             1,
         ),
@@ -203,9 +151,9 @@ def _table():
             ("jaccard", skm.jaccard_score),
         ]:
             table[f"{name}_{avg}"] = (averaged(fn, avg), "predict", 1)
-        table[f"roc_auc_{avg}"] = (partial(_auc, average=avg), "predict_proba", 1)
+        table[f"roc_auc_{avg}"] = (partial(roc_auc, average=avg), "predict_proba", 1)
         table[f"average_precision_{avg}"] = (
-            partial(_average_precision, average=avg),
+            partial(average_precision, average=avg),
             "predict_proba",
             1,
         )
@@ -228,7 +176,9 @@ def get_scorer(name):
         ``"{f1,precision,recall,jaccard}_{micro,macro,weighted,samples}"``, or a
         per-label ``"{f1,precision,recall,roc_auc,average_precision}_label:<name or
         index>"``. Other names go to :func:`sklearn.metrics.get_scorer`. A callable
-        is returned unchanged.
+        is returned unchanged. With one label (a one-column or 1-D 0/1 ``y``)
+        the macro, micro and weighted averages are that label's score, e.g.
+        ``f1_score(y_true, y_pred)``, and samplewise ones are means over rows.
 
     Returns
     -------
@@ -246,7 +196,7 @@ def get_scorer(name):
         return name
     match = _PER_LABEL.match(name)
     if match:
-        metric, response = _per_label_metric(match.group(1))
+        metric, response = per_label_metric(match.group(1))
         label = match.group(2)
         return MultilabelScorer(name, metric, response, label=label)
     table = _table()
@@ -272,7 +222,7 @@ def get_scorer(name):
 
 
 def _label_f1(j):
-    metric, response = _per_label_metric("f1")
+    metric, response = per_label_metric("f1")
     return MultilabelScorer(f"f1_label:{j}", metric, response, label=j)
 
 
