@@ -22,7 +22,8 @@ def noisy_proba():
 
 
 def _brute_force_best(y, p, metric):
-    grid = np.unique(np.concatenate([np.linspace(0, 1, 1001), p]))
+    # every distinct prediction is (p >= t) for a t among p's values, or all 0
+    grid = np.r_[np.unique(p), np.inf]
     return max(metric(y, (p >= t).astype(int)) for t in grid)
 
 
@@ -68,7 +69,7 @@ def test_global_threshold_reaches_the_brute_force_optimum(noisy_proba, name, fn)
     Y, P = noisy_proba
     t = tune_thresholds(Y, P, metric=name, per_label=False)
     assert isinstance(t, float)
-    grid = np.unique(np.concatenate([np.linspace(0, 1, 1001), P.ravel()]))
+    grid = np.r_[np.unique(P), np.inf]
     best = max(fn(Y, (P >= g).astype(int)) for g in grid)
     assert fn(Y, (P >= t).astype(int)) == pytest.approx(best)
 
@@ -143,3 +144,89 @@ def test_labels_with_too_few_positives_keep_the_default(noisy_proba):
     np.testing.assert_allclose(
         tuned[[0, 1, 3]], tune_thresholds(Y, P, min_positives=0)[[0, 1, 3]]
     )
+
+
+@pytest.mark.parametrize(
+    "corrupt, match",
+    [
+        (lambda P: np.where(P > 0.9, np.nan, P), "y_proba contains NaN"),
+        (lambda P: np.where(P > 0.9, np.inf, P), "y_proba contains infinity"),
+        (
+            lambda P: P - 0.5,
+            r"y_proba must hold probabilities in \[0, 1\], got values from -0\.\d",
+        ),
+        (lambda P: P * 3, r"y_proba must hold probabilities in \[0, 1\]"),
+    ],
+    ids=["nan", "inf", "negative", "above_one"],
+)
+@pytest.mark.parametrize("per_label", [True, False])
+def test_invalid_probabilities_are_refused_naming_y_proba(
+    noisy_proba, corrupt, match, per_label
+):
+    Y, P = noisy_proba
+    with pytest.raises(ValueError, match=match):
+        tune_thresholds(Y, corrupt(P), per_label=per_label)
+
+
+@pytest.mark.parametrize(
+    "weights, match",
+    [
+        (np.r_[np.nan, np.ones(119)], "sample_weight contains NaN"),
+        (np.ones(119), r"sample_weight.shape == \(119,\), expected \(120,\)"),
+        (
+            np.r_[-1.0, np.ones(119)],
+            "Negative values in data passed to `sample_weight`",
+        ),
+    ],
+    ids=["nan", "wrong_length", "negative"],
+)
+def test_invalid_sample_weight_is_refused_naming_it(noisy_proba, weights, match):
+    with pytest.raises(ValueError, match=match):
+        tune_thresholds(*noisy_proba, sample_weight=weights)
+
+
+@pytest.mark.parametrize(
+    "metric, per_label",
+    [("f1", True), ("mcc", True), ("f1", False), ("exact_match", False)],
+)
+def test_integer_sample_weight_equals_repeated_rows(noisy_proba, metric, per_label):
+    Y, P = noisy_proba
+    w = np.random.RandomState(5).randint(1, 4, size=len(Y))
+    weighted = tune_thresholds(Y, P, metric, per_label, sample_weight=w)
+    repeated = tune_thresholds(
+        np.repeat(Y, w, 0), np.repeat(P, w, 0), metric, per_label
+    )
+    np.testing.assert_allclose(weighted, repeated)
+
+
+def test_one_label_global_f1_thresholds_the_labels_f1(noisy_proba):
+    """With one column, "f1_macro" is the label's F1, not the mean over classes."""
+    Y, P = noisy_proba
+    y, p = Y[:, :1], P[:, :1]
+    global_t = tune_thresholds(y, p, metric="f1_macro", per_label=False)
+    np.testing.assert_allclose(global_t, tune_thresholds(y, p, metric="f1"))
+    best = _brute_force_best(y[:, 0], p[:, 0], skm.f1_score)
+    assert skm.f1_score(y[:, 0], p[:, 0] >= global_t) == pytest.approx(best)
+    samples = tune_thresholds(y, p, metric="f1_samples", per_label=False)
+    # per row, F1 is 1 where both hold the label and 0 otherwise (zero_division=0)
+    best = _brute_force_best(y[:, 0], p[:, 0], lambda y, pred: np.mean(y * pred))
+    assert np.mean(y[:, 0] * (p[:, 0] >= samples)) == pytest.approx(best)
+
+
+def _chain():
+    return ClassifierChain(LogisticRegression(max_iter=500), random_state=0)
+
+
+def test_tuned_classifier_takes_a_sparse_y_like_the_dense_one(multilabel_data):
+    import scipy.sparse as sp
+
+    X, Y = multilabel_data
+    kwargs = dict(cv=3, random_state=0, min_positives=1)
+    # ClassifierChain itself refuses a sparse y
+    sparse = TunedThresholdMultiLabelClassifier(_chain(), **kwargs).fit(
+        X, sp.csr_matrix(Y)
+    )
+    dense = TunedThresholdMultiLabelClassifier(_chain(), **kwargs).fit(X, Y)
+    np.testing.assert_allclose(sparse.oof_proba_, dense.oof_proba_)
+    np.testing.assert_allclose(sparse.thresholds_, dense.thresholds_)
+    np.testing.assert_array_equal(sparse.predict(X), dense.predict(X))
