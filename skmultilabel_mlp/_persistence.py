@@ -9,51 +9,53 @@ layer against the architecture the manifest describes, so a file whose manifest
 or layers were edited is refused. The checksums catch corruption and edits;
 someone who deliberately rewrites the file and its checksums can only be stopped
 by a signature, which ``key=`` adds (HMAC-SHA256 over both parts). Either way
-loading cannot run code from the file.
+loading cannot run code from the file, and it costs no more than a bounded
+multiple of the file's size: every zip member's declared size is checked before
+it is read (:mod:`._archive`), the checksums and the signature are verified
+before the network's own archive is opened, and anything malformed is a
+``ValueError`` naming the file.
 """
 
 import hashlib
 import hmac
+import itertools
 import json
 import warnings
 import zipfile
 from pathlib import Path
 
-import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from . import _engine
+from . import _archive, _engine, _manifest
 from ._classifier import MultiLabelMLPClassifier
 from ._utils import atomic_write, package_versions
 
 __all__ = ["load", "save"]
 
 FORMAT = "skmultilabel-mlp/1"
-_FITTED = ("n_features_in_", "n_labels_")
-
-
-def _jsonable(value):
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())  # a 0-d array gives a scalar
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, np.generic):
-        return value.item()
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    raise TypeError(
-        f"cannot save {type(value).__name__} {value!r} in the JSON manifest; label "
-        "names and parameters must be strings or numbers."
-    )
+_PARTS = ("manifest.json", "model.keras", "checksum")
+# hex digests: 64 characters; anything larger is not ours
+_SMALL_PARTS = {"checksum": 1024, "signature": 1024}
 
 
 def _versions():
     return package_versions(("skmultilabel-mlp", "keras", "scikit-learn"))
+
+
+def _key_bytes(key):
+    if key is None:
+        return None
+    if not isinstance(key, (str, bytes)):
+        raise TypeError(f"key must be a str or bytes, got {type(key).__name__}.")
+    if not key:
+        raise ValueError(
+            "key is empty: an empty key proves nothing; pass a secret, or key=None "
+            "for an unsigned file."
+        )
+    return key.encode() if isinstance(key, str) else key
 
 
 def _checksum(manifest_bytes, model_bytes):
@@ -61,9 +63,8 @@ def _checksum(manifest_bytes, model_bytes):
 
 
 def _signature(key, manifest_bytes, model_bytes):
-    key = key.encode() if isinstance(key, str) else key
     return hmac.new(
-        key, manifest_bytes + b"\0" + model_bytes, hashlib.sha256
+        _key_bytes(key), manifest_bytes + b"\0" + model_bytes, hashlib.sha256
     ).hexdigest()
 
 
@@ -78,36 +79,6 @@ def _split_scaler(estimator):
     return estimator, None
 
 
-def _scaler_state(scaler):
-    return _jsonable(
-        {
-            "with_mean": scaler.with_mean,
-            "with_std": scaler.with_std,
-            "mean_": scaler.mean_,
-            "scale_": scaler.scale_,
-            "var_": scaler.var_,
-            "n_features_in_": scaler.n_features_in_,
-            "n_samples_seen_": scaler.n_samples_seen_,
-            "feature_names_in_": getattr(scaler, "feature_names_in_", None),
-        }
-    )
-
-
-def _restore_scaler(state):
-    scaler = StandardScaler(with_mean=state["with_mean"], with_std=state["with_std"])
-    for key in ("mean_", "scale_", "var_"):
-        setattr(
-            scaler,
-            key,
-            None if state[key] is None else np.asarray(state[key], dtype=float),
-        )
-    scaler.n_features_in_ = state["n_features_in_"]
-    scaler.n_samples_seen_ = np.asarray(state["n_samples_seen_"])
-    if state["feature_names_in_"] is not None:
-        scaler.feature_names_in_ = np.asarray(state["feature_names_in_"], dtype=object)
-    return scaler
-
-
 def save(estimator, path, *, key=None):
     """Save a fitted :class:`~skmultilabel_mlp.MultiLabelMLPClassifier` without pickle.
 
@@ -118,14 +89,18 @@ def save(estimator, path, *, key=None):
         and the classifier (the scaler's statistics go in the manifest). The
         classifier's ``callbacks`` are not saved (they are code).
     path : str or Path
-        Destination file; written atomically (a temporary file, then a rename).
+        Destination file; written atomically (a temporary file beside it, then a
+        rename), with the mode of the file it replaces or the umask's. A symbolic
+        link is written through; a FIFO, a device or a directory is refused.
     key : str or bytes, default=None
         Signs the file with HMAC-SHA256; :func:`load` then needs the same key.
+        An empty key is refused.
 
     Returns
     -------
     path : Path
     """
+    key = _key_bytes(key)
     estimator, scaler = _split_scaler(estimator)
     if not isinstance(estimator, MultiLabelMLPClassifier):
         raise TypeError(
@@ -140,10 +115,10 @@ def save(estimator, path, *, key=None):
     model_bytes = _engine.model_to_bytes(estimator.model_)
     manifest = {
         "format": FORMAT,
-        "standard_scaler": None if scaler is None else _scaler_state(scaler),
+        "standard_scaler": None if scaler is None else _manifest.scaler_state(scaler),
         "versions": _versions(),
-        "params": _jsonable(params),
-        "fitted": _jsonable(estimator._fitted_state()),
+        "params": _manifest.to_json(params),
+        "fitted": _manifest.to_json(estimator._fitted_state()),
         "model_sha256": hashlib.sha256(model_bytes).hexdigest(),
     }
     manifest_bytes = json.dumps(manifest, indent=1, sort_keys=True).encode()
@@ -159,44 +134,71 @@ def save(estimator, path, *, key=None):
     return atomic_write(path, write)
 
 
-def _read(path):
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if not {"manifest.json", "model.keras", "checksum"} <= names:
-                raise ValueError(
-                    f"{path}: not a skmultilabel-mlp model file (missing parts)"
-                )
-            signature = zf.read("signature").decode() if "signature" in names else None
-            manifest_bytes, model_bytes = (
-                zf.read("manifest.json"),
-                zf.read("model.keras"),
+def _read(path, key):
+    """``(manifest bytes, model bytes)``, checksum and signature verified."""
+    with _archive.open_zip(path, path) as zf:
+        names = set(zf.namelist())
+        if not set(_PARTS) <= names:
+            raise ValueError(
+                f"{path}: not a skmultilabel-mlp model file (missing parts)"
             )
-            checksum = zf.read("checksum").decode()
-    except zipfile.BadZipFile:
-        raise ValueError(
-            f"{path}: not a skmultilabel-mlp model file (not a zip archive)"
-        ) from None
-    if checksum != _checksum(manifest_bytes, model_bytes):
+        _archive.check_members(zf, path, limits=_SMALL_PARTS)
+        parts = {
+            name: _archive.read(zf, name, path)
+            for name in (*_PARTS, "signature")
+            if name in names
+        }
+    manifest_bytes, model_bytes = parts["manifest.json"], parts["model.keras"]
+    expected = _checksum(manifest_bytes, model_bytes).encode()
+    if not hmac.compare_digest(parts["checksum"], expected):
         raise ValueError(
             f"{path}: checksum mismatch: the manifest or the network was modified "
             "after saving; refusing to load."
         )
-    return manifest_bytes, model_bytes, signature
+    signature = parts.get("signature")
+    if key is not None or signature is not None:
+        if key is None:
+            raise ValueError(f"{path}: a key is needed to check this file's signature.")
+        if signature is None:
+            raise ValueError(
+                f"{path}: the file is not signed, but a key was given; refusing to "
+                "load an unsigned file as a signed one."
+            )
+        expected = _signature(key, manifest_bytes, model_bytes).encode()
+        if not hmac.compare_digest(signature, expected):
+            raise ValueError(f"{path}: signature mismatch; refusing to load.")
+    return manifest_bytes, model_bytes
 
 
-def _check_layers(model, manifest, path):
-    """Every layer must be what the manifest's parameters build, and nothing else."""
-    p, f = manifest["params"], manifest["fitted"]
+def _network(model_bytes, path):
+    """The Keras model in ``model.keras``, its own archive checked first."""
+    where = f"{path} (model.keras)"
+    with _archive.open_zip(model_bytes, where) as zf:
+        _archive.check_members(zf, where)
+    try:
+        return _engine.model_from_bytes(model_bytes)
+    # Keras and h5py raise many kinds of error on bytes they cannot parse
+    except Exception as exc:
+        raise ValueError(
+            f"{path}: the network file cannot be read ({type(exc).__name__}: {exc})"
+        ) from None
+
+
+def _check_layers(model, params, widths, fitted, path):
+    """Every layer and weight must be what the manifest's parameters build, and no more."""
+    n_features, n_labels = fitted["n_features_in_"], fitted["n_labels_"]
     architecture = {
-        "hidden_layer_sizes": tuple(p["hidden_layer_sizes"]),
-        "activation": p["activation"],
-        "kernel_initializer": p["kernel_initializer"],
-        "dropout": p["dropout"],
-        "alpha": p["alpha"],
+        "hidden_layer_sizes": widths,
+        **{
+            k: params.get(k, getattr(MultiLabelMLPClassifier(), k))
+            for k in ("activation", "kernel_initializer", "dropout", "alpha")
+        },
     }
-    if not _engine.layers_match(
-        model, f["n_features_in_"], f["n_labels_"], architecture
+    all_widths = [n_features, *widths, n_labels]
+    shapes = [s for a, b in itertools.pairwise(all_widths) for s in ((a, b), (b,))]
+    if not (
+        _engine.layers_match(model, n_features, n_labels, architecture)
+        and [tuple(int(d) for d in w.shape) for w in model.weights] == shapes
     ):
         raise ValueError(
             f"{path}: the network's layers do not match the manifest (tampered or "
@@ -211,7 +213,8 @@ def load(path, *, key=None):
     ----------
     path : str or Path
     key : str or bytes, default=None
-        Required, and checked, when the file was saved with a key.
+        Required, and checked, when the file was saved with a key; an empty key
+        is refused.
 
     Returns
     -------
@@ -221,34 +224,29 @@ def load(path, *, key=None):
     Raises
     ------
     ValueError
-        When the file is not a model file, its hash or signature does not match,
-        or its layers differ from what the manifest describes.
+        When the file is not a model file, a part declares more bytes than the
+        file can hold (a decompression bomb), its hash or signature does not
+        match, its manifest is malformed, or its layers differ from what the
+        manifest describes.
     """
     path = Path(path)
+    key = _key_bytes(key)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
-    manifest_bytes, model_bytes, signature = _read(path)
-    if key is not None or signature is not None:
-        if key is None or signature is None:
-            raise ValueError(
-                f"{path}: {'a key' if key is None else 'no signature'} is "
-                "needed to check this file's signature."
-            )
-        if not hmac.compare_digest(
-            signature, _signature(key, manifest_bytes, model_bytes)
-        ):
-            raise ValueError(f"{path}: signature mismatch; refusing to load.")
-    try:
-        manifest = json.loads(manifest_bytes)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: manifest is not valid JSON ({exc}).") from None
-    if manifest.get("format") != FORMAT:
-        raise ValueError(f"{path}: unknown format {manifest.get('format')!r}.")
-    if hashlib.sha256(model_bytes).hexdigest() != manifest.get("model_sha256"):
+    manifest_bytes, model_bytes = _read(path, key)
+    manifest = _manifest.parse(manifest_bytes, path)
+    if manifest["format"] != FORMAT:
+        raise ValueError(f"{path}: unknown format {manifest['format']!r}.")
+    if hashlib.sha256(model_bytes).hexdigest() != manifest["model_sha256"]:
         raise ValueError(
             f"{path}: the network file's hash does not match the manifest; "
             "refusing to load."
         )
+    params, widths = _manifest.params(manifest, path, MultiLabelMLPClassifier)
+    fitted = _manifest.fitted_state(manifest, path)
+    scaler = manifest.get("standard_scaler")
+    if scaler is not None:
+        scaler = _manifest.restore_scaler(scaler, fitted["n_features_in_"], path)
     ours = _versions()
     if manifest["versions"] != {
         k: v for k, v in ours.items() if k in manifest["versions"]
@@ -259,11 +257,10 @@ def load(path, *, key=None):
             UserWarning,
             stacklevel=2,
         )
-    model = _engine.model_from_bytes(model_bytes)
-    _check_layers(model, manifest, path)
-    params = dict(manifest["params"])
-    params["hidden_layer_sizes"] = tuple(params["hidden_layer_sizes"])
-    est = MultiLabelMLPClassifier(**params)._restore_fitted(manifest["fitted"], model)
-    if manifest.get("standard_scaler"):
-        return make_pipeline(_restore_scaler(manifest["standard_scaler"]), est)
-    return est
+    model = _network(model_bytes, path)
+    _check_layers(model, params, widths, fitted, path)
+    try:
+        est = MultiLabelMLPClassifier(**params)._restore_fitted(fitted, model)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: malformed manifest: fitted: {exc!r}") from None
+    return est if scaler is None else make_pipeline(scaler, est)

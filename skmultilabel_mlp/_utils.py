@@ -1,14 +1,16 @@
 """Small facts the whole package shares, each stated once.
 
 The last step of a pipeline, the ``classes_`` of a multi-label model, a 0/1 view
-of an indicator matrix with unknown entries, an atomic file write, the installed
-versions of packages and the memory a fit will need. Imports nothing from the
-package.
+of an indicator matrix with unknown entries, an atomic file write (regular files
+only, umask honoured), the installed versions of packages and the memory a fit
+will need. Imports nothing from the package.
 """
 
+import errno
 import itertools
 import os
-import tempfile
+import secrets
+import stat
 import warnings
 from importlib import metadata
 from pathlib import Path
@@ -18,6 +20,7 @@ import scipy.sparse as sp
 
 __all__ = [
     "atomic_write",
+    "check_writable",
     "final_step",
     "indicator_01",
     "multilabel_classes",
@@ -50,21 +53,101 @@ def indicator_01(Y):
     return np.nan_to_num(Y, nan=0.0).astype(int)
 
 
-def atomic_write(path, write):
-    """Call ``write(tmp_path)``, then move the file to ``path``: no partial file on failure."""
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+}
+
+
+def _destination(path):
+    """``(file to replace, its mode or None)``; anything but a regular file is refused.
+
+    A symbolic link is written through (the link stays, the file it names is
+    replaced), as a shell's ``>`` does. A FIFO, a device (``/dev/stdout``) or a
+    directory is refused: renaming over it would turn it into a regular file.
+    """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(
-        dir=path.parent if str(path.parent) else ".",
-        prefix=f".{path.name}.",
-        suffix=path.suffix,
-    )
-    os.close(fd)
     try:
-        write(tmp)
-        os.replace(tmp, path)
+        st = os.stat(path)  # follows links: what a write would reach
+    except FileNotFoundError:
+        return Path(os.path.realpath(path)), None
+    if not stat.S_ISREG(st.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a file")
+        raise ValueError(
+            f"{path} is {kind}, not a regular file; pass the path of a file to "
+            "write (on the command line, - writes text to standard output)."
+        )
+    return Path(os.path.realpath(path)), stat.S_IMODE(st.st_mode)
+
+
+def _temporary_beside(target):
+    # O_EXCL with mode 0o666: the kernel applies the umask (mkstemp forces 0600);
+    # the target's suffix stays last, for writers that read the format from it
+    for _ in range(100):
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}{target.suffix}")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(errno.EEXIST, "cannot create a temporary file", str(target))
+
+
+def _naming(exc, path, target):
+    """``exc`` about ``path`` rather than the temporary file beside ``target``."""
+    name = None if exc.filename is None else Path(exc.filename).name
+    if name is not None and not name.startswith(f".{target.name}."):
+        return exc
+    if exc.errno is None:
+        return OSError(f"cannot write {path}: {exc}")
+    return OSError(exc.errno, exc.strerror, str(path))  # the errno's subclass
+
+
+def check_writable(path):
+    """Raise now what ``atomic_write(path, ...)`` would raise for the destination.
+
+    For commands that work a long time before they write: a FIFO, a device or a
+    directory is refused (ValueError), a missing or read-only folder is an
+    OSError naming ``path``.
+    """
+    target, _ = _destination(path)
+    tmp = None
+    try:
+        tmp = _temporary_beside(target)
+    except OSError as exc:
+        raise _naming(exc, path, target) from None
     finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def atomic_write(path, write):
+    """Call ``write(tmp_path)``, then rename the file to ``path``: no partial file on failure.
+
+    The file is a regular file with the mode of the one it replaces, or the
+    umask's; a symbolic link is written through; a FIFO, a device or a directory
+    is refused with a ValueError. OSErrors name ``path``, not the temporary file.
+    """
+    target, mode = _destination(path)
+    tmp = None
+    try:
+        tmp = _temporary_beside(target)
+        write(tmp)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except OSError as exc:
+        renamed = _naming(exc, path, target)
+        if renamed is exc:
+            raise
+        raise renamed from exc
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+    return Path(path)
 
 
 def package_versions(names):

@@ -1,6 +1,7 @@
 """save / load without pickle: exact round trips, tampering refused."""
 
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -140,3 +141,260 @@ def test_version_mismatch_warns(saved, tmp_path):
         zf.writestr("checksum", _persistence._checksum(manifest_bytes, model))
     with pytest.warns(UserWarning, match="was saved with"):
         load(tmp_path / "old.skmlp")
+
+
+def _forge(path, manifest, model, *, extra=None, key=None):
+    """A model file whose checksums (and signature, with ``key``) are consistent."""
+    import hashlib
+
+    from skmultilabel_mlp import _persistence
+
+    if isinstance(manifest, dict):
+        manifest = {**manifest, "model_sha256": hashlib.sha256(model).hexdigest()}
+    if not isinstance(manifest, bytes):
+        manifest = json.dumps(manifest).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", manifest)
+        zf.writestr("model.keras", model)
+        zf.writestr("checksum", _persistence._checksum(manifest, model))
+        if key is not None:
+            zf.writestr("signature", _persistence._signature(key, manifest, model))
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
+    return path
+
+
+def _parts(path):
+    with zipfile.ZipFile(path) as zf:
+        return json.loads(zf.read("manifest.json")), zf.read("model.keras")
+
+
+def _zeros_member(zf, name, n_bytes, header=b""):
+    """Stream ``n_bytes`` of zeros (after ``header``) into a deflated member."""
+    info = zipfile.ZipInfo(name)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with zf.open(info, "w", force_zip64=True) as f:
+        f.write(header)
+        chunk = bytes(2**20)
+        for _ in range(n_bytes // len(chunk)):
+            f.write(chunk)
+
+
+def _peak_bytes(fn):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fn()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+@pytest.mark.parametrize("member", ["manifest.json", "model.keras"])
+@pytest.mark.parametrize("key", [None, "secret"])
+def test_a_decompression_bomb_is_refused_before_it_is_inflated(
+    saved, tmp_path, member, key
+):
+    """A 64 KiB file declaring a 64 MiB member: refused on its declared size."""
+    from skmultilabel_mlp import _persistence
+
+    manifest, model = _parts(saved[1])
+    manifest_bytes = json.dumps(manifest).encode()
+    path = tmp_path / "bomb.skmlp"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in [("manifest.json", manifest_bytes), ("model.keras", model)]:
+            if name == member:
+                _zeros_member(zf, name, 64 * 2**20)
+            else:
+                zf.writestr(name, data)
+        zf.writestr("checksum", _persistence._checksum(manifest_bytes, model))
+        if key is not None:
+            zf.writestr("signature", "0" * 64)
+    assert path.stat().st_size < 2**20
+
+    def attempt():
+        with pytest.raises(
+            ValueError, match=rf"{re.escape(member)}.*declares 64\.0 MiB"
+        ):
+            load(path, key=key)
+
+    assert _peak_bytes(attempt) < 8 * 2**20
+
+
+def test_a_bomb_inside_the_network_file_is_refused_before_keras_reads_it(
+    saved, tmp_path
+):
+    import io
+
+    manifest, model = _parts(saved[1])
+    inner = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(model)) as zin, zipfile.ZipFile(inner, "w") as zout:
+        for name in zin.namelist():
+            if name == "model.weights.h5":
+                _zeros_member(zout, name, 64 * 2**20)
+            else:
+                zout.writestr(name, zin.read(name))
+    path = _forge(tmp_path / "inner.skmlp", manifest, inner.getvalue())
+
+    def attempt():
+        with pytest.raises(ValueError, match=r"model\.weights\.h5.*declares 64\.0 MiB"):
+            load(path)
+
+    assert _peak_bytes(attempt) < 8 * 2**20
+
+
+@pytest.mark.parametrize("key", ["", b"", 123])
+def test_an_empty_or_non_text_key_is_refused(saved, tmp_path, key):
+    clf, path, _ = saved
+    error = TypeError if isinstance(key, int) else ValueError
+    with pytest.raises(error, match="key"):
+        save(clf, tmp_path / "k.skmlp", key=key)
+    assert not (tmp_path / "k.skmlp").exists()
+    with pytest.raises(error, match="key"):
+        load(path, key=key)
+
+
+def test_save_refuses_a_fifo_and_leaves_it_in_place(saved, tmp_path):
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe.skmlp"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.skmlp"
+    link.symlink_to(fifo)
+    for target in (fifo, link):
+        with pytest.raises(
+            ValueError, match=rf"{re.escape(str(target))}.*FIFO.*not a regular file"
+        ):
+            save(saved[0], target)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and link.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.skmlp", "pipe.skmlp"]
+
+
+def test_save_writes_through_a_symlink(saved, tmp_path):
+    real = tmp_path / "models" / "v1.skmlp"
+    real.parent.mkdir()
+    real.write_bytes(b"old")
+    link = tmp_path / "current.skmlp"
+    link.symlink_to(real)
+    assert save(saved[0], link) == link
+    assert link.is_symlink() and link.resolve() == real
+    assert load(link).n_labels_ == 4
+
+
+def test_saved_files_honour_the_umask_and_keep_an_existing_mode(saved, tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        save(saved[0], tmp_path / "new.skmlp")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.skmlp").stat().st_mode & 0o777 == 0o644
+    (tmp_path / "private.skmlp").write_bytes(b"")
+    (tmp_path / "private.skmlp").chmod(0o640)
+    save(saved[0], tmp_path / "private.skmlp")
+    assert (tmp_path / "private.skmlp").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_failed_save_names_the_destination_not_a_temporary_file(saved, tmp_path):
+    target = tmp_path / "no_such_dir" / "m.skmlp"
+    with pytest.raises(OSError) as info:
+        save(saved[0], target)
+    assert str(target) in str(info.value) and ".tmp" not in str(info.value)
+    assert "m.skmlp." not in str(info.value)
+
+
+def test_a_round_trip_keeps_int_widths_int_keys_and_tuple_label_names(tmp_path):
+    X = np.random.RandomState(0).normal(size=(30, 3))
+    Y = (X[:, :2] > 0).astype(int)
+    for clf, y in [
+        (MultiLabelMLPClassifier(5, epochs=1, random_state=0), Y),
+        (MultiLabelMLPClassifier(epochs=1, class_weight={0: 2.0}, random_state=0), Y),
+        (
+            MultiLabelMLPClassifier(epochs=1, random_state=0),
+            [[("a", 1)] if a else [("b", 2)] for a in Y[:, 0]],
+        ),
+    ]:
+        clf.fit(X, y)
+        est = load(save(clf, tmp_path / "m.skmlp"))
+        assert est.get_params() == clf.get_params()
+        assert est.label_names_.shape == clf.label_names_.shape
+        assert list(est.label_names_) == list(clf.label_names_)
+        np.testing.assert_array_equal(est.predict(X), clf.predict(X))
+
+
+def _crafted(saved, tmp_path, edit):
+    manifest, model = _parts(saved[1])
+    return _forge(tmp_path / "crafted.skmlp", edit(manifest), model)
+
+
+def _set(where, key, value):
+    def edit(m):
+        (m if where is None else m[where])[key] = value
+        return m
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda m: [m], "manifest must be a JSON object"),
+        (lambda m: {k: v for k, v in m.items() if k != "params"}, "'params'"),
+        (lambda m: {k: v for k, v in m.items() if k != "versions"}, "'versions'"),
+        (_set(None, "fitted", []), "'fitted'"),
+        (_set("fitted", "n_labels_", "four"), "n_labels_"),
+        (_set("fitted", "label_names_", ["a"]), "label_names_"),
+        (_set("params", "bogus", 1), "bogus"),
+        (_set("params", "epochs", "many"), "epochs"),
+        (_set("params", "hidden_layer_sizes", "wide"), "hidden_layer_sizes"),
+        (
+            lambda m: _set("fitted", "feature_names_in_", list("abcdefghi"))(
+                _set("fitted", "n_features_in_", 9)(m)
+            ),
+            "layers do not match",
+        ),
+        (_set("fitted", "history_", 3), "history_"),
+        (_set(None, "standard_scaler", {"mean_": 1}), "standard_scaler"),
+    ],
+)
+def test_a_crafted_manifest_is_a_value_error(saved, tmp_path, edit, match):
+    path = _crafted(saved, tmp_path, edit)
+    with pytest.raises(ValueError, match=match) as info:
+        load(path)
+    assert type(info.value) is ValueError and str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "manifest, checksum",
+    [
+        (b"[" * 100_000 + b"]" * 100_000, None),  # RecursionError in json
+        (b"\xff\xfe{", None),
+        (b'{"format": "skmultilabel-mlp/1"}', b"\xff" * 64),
+    ],
+)
+def test_undecodable_parts_are_a_value_error(saved, tmp_path, manifest, checksum):
+    from skmultilabel_mlp import _persistence
+
+    _, model = _parts(saved[1])
+    path = tmp_path / "bad.skmlp"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", manifest)
+        zf.writestr("model.keras", model)
+        zf.writestr(
+            "checksum", checksum or _persistence._checksum(manifest, model).encode()
+        )
+    with pytest.raises(ValueError, match=re.escape(str(path))) as info:
+        load(path)
+    assert type(info.value) is ValueError
+
+
+def test_a_network_file_keras_cannot_read_is_a_value_error(saved, tmp_path):
+    manifest, _ = _parts(saved[1])
+    path = _forge(tmp_path / "net.skmlp", manifest, b"PK\x05\x06" + bytes(18))
+    with pytest.raises(ValueError, match="network file") as info:
+        load(path)
+    assert type(info.value) is ValueError

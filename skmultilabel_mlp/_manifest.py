@@ -1,0 +1,230 @@
+"""A saved classifier's manifest: plain JSON out, checked values back in.
+
+JSON has no tuples and only string keys, so two encodings keep a round trip
+exact: a dict with a key that is not a string (``class_weight={0: 2.0}``) is
+written as ``{"__items__": [[key, value], ...]}``, and a list among label names
+reads back as the tuple it was (lists cannot be label names). Everything read
+back is checked against the shape ``save`` writes, so a crafted or corrupted
+manifest is a ``ValueError`` naming the file and the part, never a
+``KeyError`` three frames later.
+"""
+
+import json
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.preprocessing import StandardScaler
+
+__all__ = [
+    "fitted_state",
+    "params",
+    "parse",
+    "restore_scaler",
+    "scaler_state",
+    "to_json",
+]
+
+_ITEMS = "__items__"
+
+
+def to_json(value):
+    """``value`` as JSON values (arrays as lists, tagged non-string-keyed dicts)."""
+    if isinstance(value, np.ndarray):
+        return to_json(value.tolist())  # a 0-d array gives a scalar
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        if all(isinstance(k, str) for k in value):
+            return {k: to_json(v) for k, v in value.items()}
+        return {_ITEMS: [[to_json(k), to_json(v)] for k, v in value.items()]}
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(
+        f"cannot save {type(value).__name__} {value!r} in the JSON manifest; label "
+        "names and parameters must be strings or numbers."
+    )
+
+
+def _hashable(value):
+    return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
+
+
+def _from_json(value):
+    if isinstance(value, dict):
+        items = value.get(_ITEMS)
+        if len(value) == 1 and isinstance(items, list):
+            if not all(isinstance(kv, list) and len(kv) == 2 for kv in items):
+                raise ValueError(f"{_ITEMS} must hold [key, value] pairs")
+            return {_hashable(k): _from_json(v) for k, v in items}
+        return {k: _from_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    return value
+
+
+def _fail(path, part, expected):
+    raise ValueError(f"{path}: malformed manifest: {part} must be {expected}.")
+
+
+def _is_int(v, low=0):
+    return isinstance(v, Integral) and not isinstance(v, bool) and v >= low
+
+
+def _numbers(v, n=None):
+    ok = isinstance(v, list) and all(
+        isinstance(x, Real) and not isinstance(x, bool) for x in v
+    )
+    return ok and (n is None or len(v) == n)
+
+
+_TOP = {
+    "format": (str, "a string"),
+    "versions": (dict, "an object"),
+    "params": (dict, "an object"),
+    "fitted": (dict, "an object"),
+    "model_sha256": (str, "a string"),
+}
+
+
+def parse(manifest_bytes, path):
+    """The manifest as a dict whose top-level parts have the right types."""
+    try:
+        manifest = json.loads(manifest_bytes)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise ValueError(f"{path}: manifest is not valid JSON ({exc}).") from None
+    if not isinstance(manifest, dict):
+        _fail(path, "the manifest", "a JSON object")
+    for key, (kind, what) in _TOP.items():
+        if not isinstance(manifest.get(key), kind):
+            _fail(path, f"{key!r}", what)
+    if not all(isinstance(v, str) for v in manifest["versions"].values()):
+        _fail(path, "'versions'", "an object of version strings")
+    return manifest
+
+
+def _widths(hidden):
+    if _is_int(hidden, 1):
+        return (int(hidden),)
+    if isinstance(hidden, (list, tuple)) and all(_is_int(w, 1) for w in hidden):
+        return tuple(int(w) for w in hidden)
+    return None
+
+
+def params(manifest, path, estimator_class):
+    """``(constructor parameters, hidden widths)``, validated as ``fit`` would."""
+    try:
+        p = _from_json(manifest["params"])
+    except ValueError as exc:
+        raise ValueError(f"{path}: malformed manifest: params: {exc}.") from None
+    unknown = sorted(set(p) - set(estimator_class().get_params()))
+    if unknown:
+        raise ValueError(
+            f"{path}: the manifest names parameters {unknown} that "
+            f"{estimator_class.__name__} does not have (saved by a newer version?)."
+        )
+    widths = _widths(p.get("hidden_layer_sizes", estimator_class().hidden_layer_sizes))
+    if widths is None:
+        _fail(
+            path, "params 'hidden_layer_sizes'", "a positive integer or a list of them"
+        )
+    if isinstance(p.get("hidden_layer_sizes"), list):
+        p["hidden_layer_sizes"] = widths
+    try:
+        estimator_class(**p)._validate_params()
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{path}: malformed manifest: params: {exc}") from None
+    return p, widths
+
+
+def _names(values):
+    """A 1-D object array, tuples kept as elements (``np.asarray`` would add a dim)."""
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        out[i] = _hashable(v)
+    return out
+
+
+def fitted_state(manifest, path):
+    """The ``fitted`` part, checked; label and feature names as 1-D object arrays."""
+    f = dict(manifest["fitted"])
+    n_features, n_labels = f.get("n_features_in_"), f.get("n_labels_")
+    if not (_is_int(n_features, 1) and _is_int(n_labels, 1)):
+        _fail(path, "fitted 'n_features_in_' and 'n_labels_'", "positive integers")
+    names = f.get("label_names_")
+    if not isinstance(names, list) or len(names) != n_labels:
+        _fail(path, "fitted 'label_names_'", f"a list of n_labels_={n_labels} names")
+    f["label_names_"] = _names(names)
+    if "feature_names_in_" in f:
+        names = f["feature_names_in_"]
+        if not (
+            isinstance(names, list)
+            and len(names) == n_features
+            and all(isinstance(n, str) for n in names)
+        ):
+            _fail(path, "fitted 'feature_names_in_'", f"{n_features} strings")
+        f["feature_names_in_"] = _names(names)
+    if f.get("classes_") is not None and not (
+        isinstance(f["classes_"], list) and len(f["classes_"]) == 2
+    ):
+        _fail(path, "fitted 'classes_'", "null or the two classes of a binary target")
+    if f.get("pos_weight_") is not None and not _numbers(f["pos_weight_"], n_labels):
+        _fail(path, "fitted 'pos_weight_'", f"null or {n_labels} numbers")
+    history = f.get("history_")
+    if not (
+        isinstance(history, dict)
+        and all(isinstance(k, str) and _numbers(v) for k, v in history.items())
+    ):
+        _fail(path, "fitted 'history_'", "an object of lists of numbers")
+    for key in ("classes_", "pos_weight_"):
+        f.setdefault(key, None)
+    return f
+
+
+def scaler_state(scaler):
+    """A fitted ``StandardScaler``'s statistics, as JSON values."""
+    return to_json(
+        {
+            "with_mean": scaler.with_mean,
+            "with_std": scaler.with_std,
+            "mean_": scaler.mean_,
+            "scale_": scaler.scale_,
+            "var_": scaler.var_,
+            "n_features_in_": scaler.n_features_in_,
+            "n_samples_seen_": scaler.n_samples_seen_,
+            "feature_names_in_": getattr(scaler, "feature_names_in_", None),
+        }
+    )
+
+
+def restore_scaler(state, n_features, path):
+    """The ``StandardScaler`` of ``scaler_state``, checked against the classifier."""
+    part = "'standard_scaler'"
+    expected = f"the statistics of a scaler of {n_features} features"
+    if not isinstance(state, dict) or state.get("n_features_in_") != n_features:
+        _fail(path, part, expected)
+    if not all(isinstance(state.get(k), bool) for k in ("with_mean", "with_std")):
+        _fail(path, part, expected)
+    for key in ("mean_", "scale_", "var_"):
+        if state.get(key) is not None and not _numbers(state[key], n_features):
+            _fail(path, part, expected)
+    seen = state.get("n_samples_seen_")
+    if not (_is_int(seen) or _numbers(seen, n_features)):
+        _fail(path, part, expected)
+    names = state.get("feature_names_in_")
+    if names is not None and not (
+        isinstance(names, list)
+        and len(names) == n_features
+        and all(isinstance(n, str) for n in names)
+    ):
+        _fail(path, part, expected)
+    scaler = StandardScaler(with_mean=state["with_mean"], with_std=state["with_std"])
+    for key in ("mean_", "scale_", "var_"):
+        value = state.get(key)
+        setattr(scaler, key, None if value is None else np.asarray(value, dtype=float))
+    scaler.n_features_in_ = n_features
+    scaler.n_samples_seen_ = np.asarray(seen)
+    if names is not None:
+        scaler.feature_names_in_ = np.asarray(names, dtype=object)
+    return scaler
