@@ -7,6 +7,8 @@ and a random forest, cross-validated on the same multilabel-stratified folds.
 """
 
 # %%
+import matplotlib.pyplot as plt
+
 from skmultilabel_mlp.benchmark import default_baselines, run_benchmark
 from skmultilabel_mlp.datasets import make_tutorial_problem
 from skmultilabel_mlp.plotting import CVScoresDisplay
@@ -25,11 +27,17 @@ chosen = {
 }
 
 # %%
+# Five folds, every metric of the panel, the mean over folds per estimator
+# (Hamming loss and mean binary cross-entropy: lower is better).
 records = run_benchmark(
     chosen, {"tutorial": data}, cv=5, random_state=RANDOM_STATE, progress=False
 )
 frame = records.to_frame()
-print(frame.groupby(["estimator", "metric"])["value"].mean().unstack().round(3))
+summary = frame.pivot_table(index="estimator", columns="metric", values="value")
+summary["fit s"] = frame.groupby("estimator")["fit_seconds"].mean()
+summary.sort_values("f1_micro", ascending=False).round(3)
 
 # %%
-CVScoresDisplay.from_records(records, metric="f1_micro")
+# The spread over folds of one metric.
+_, ax = plt.subplots(figsize=(6, 3))
+CVScoresDisplay.from_records(records, metric="f1_micro", ax=ax)

@@ -6,6 +6,7 @@ Per-label scores, training history with early stopping, and a report.
 """
 
 # %%
+import matplotlib.pyplot as plt
 from sklearn.model_selection import train_test_split
 
 from skmultilabel_mlp import MultiLabelMLPClassifier
@@ -24,11 +25,11 @@ clf = MultiLabelMLPClassifier(
 TrainingHistoryDisplay.from_estimator(clf)
 
 # %%
-PerLabelScoreDisplay.from_estimator(clf, X_test, Y_test, metric="f1")
+_, ax = plt.subplots(figsize=(6, 2.5))
+PerLabelScoreDisplay.from_estimator(clf, X_test, Y_test, metric="f1", ax=ax)
 
 # %%
-print(
-    multilabel_report(
-        Y_test, clf.predict(X_test), clf.predict_proba(X_test), output="text"
-    )
-)
+# The whole report as one table: a row per label, the averages, then the
+# Hamming loss and exact match in the ``value`` column.
+report = multilabel_report(Y_test, clf.predict(X_test), clf.predict_proba(X_test))
+report.style.format(precision=3, na_rep="")
