@@ -12,14 +12,15 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _engine
 from ._fitting import FittingMixin
-from ._targets import _is_label_set_sequence
+from ._state import FittedStateMixin
+from ._targets import _is_label_set_sequence, columns_in_order
 from .metrics import exact_match_score
 
 __all__ = ["MultiLabelMLPClassifier"]
 
 
 class MultiLabelMLPClassifier(
-    FittingMixin, ClassifierMixin, MultiOutputMixin, BaseEstimator
+    FittingMixin, FittedStateMixin, ClassifierMixin, MultiOutputMixin, BaseEstimator
 ):
     """Multi-label classifier: a Keras MLP with one sigmoid output per label.
 
@@ -104,10 +105,11 @@ default=None
 
     Attributes
     ----------
-    classes_ : list of ndarray, or ndarray
-        ``[array([0, 1])] * n_labels`` (the ``ClassifierChain`` convention, so
-        scikit-learn's scorers treat the model as multi-label, even with 2
-        labels); ``array([0, 1])`` when fitted on a 1-D ``y``.
+    classes_ : ndarray of shape (n_labels, 2), or (n_classes,)
+        One row ``[0, 1]`` per label: a 2-D array that scikit-learn reads as
+        multi-label (scorers treat even a 2-label model as multi-label;
+        ``cross_val_predict`` and ``StackingClassifier`` index it per label).
+        Fitted on a 1-D ``y``: its classes, ``array([0, 1])`` for 0/1 values.
     label_names_ : ndarray of shape (n_labels,)
         DataFrame columns, label-set values (sorted), or ``0 .. n_labels - 1``.
     n_labels_ : int
@@ -232,18 +234,27 @@ default=None
         self.random_state = random_state
         self.verbose = verbose
 
-    def _thresholds(self):
-        t = np.asarray(self.threshold, dtype=float)
-        if t.ndim == 0:
-            return np.full(self.n_labels_, float(t))
-        t = t.ravel()
-        if t.size != self.n_labels_:
-            raise ValueError(
-                f"threshold has {t.size} values but the classifier was fitted on "
-                f"{self.n_labels_} labels; pass a scalar or one value per label."
+    def _thresholds(self, n_labels=None):
+        """The checked per-label thresholds (checked at fit and at every predict)."""
+        n_labels = self.n_labels_ if n_labels is None else n_labels
+        t = self.threshold
+        if t is None or isinstance(t, (bool, np.bool_, str)):
+            raise TypeError(
+                f"threshold must be a number in [0, 1] or one per label, got {t!r}."
             )
-        if np.any((t < 0) | (t > 1)) or not np.all(np.isfinite(t)):
-            raise ValueError(f"threshold values must lie in [0, 1], got {t.tolist()}.")
+        t = np.asarray(t, dtype=float)
+        if t.ndim == 0:
+            t = np.full(n_labels, float(t))
+        t = t.ravel()
+        if t.size != n_labels:
+            raise ValueError(
+                f"threshold has {t.size} values but the classifier has "
+                f"{n_labels} labels; pass a scalar or one value per label."
+            )
+        if not np.all(np.isfinite(t)) or np.any((t < 0) | (t > 1)):
+            raise ValueError(
+                f"threshold values must lie in [0, 1], got {np.unique(t)[:5].tolist()}."
+            )
         return t
 
     def _label_proba(self, X):
@@ -253,8 +264,12 @@ default=None
         if layers is None:
             layers = _engine.network_from_model(self._keras_model_)
         if layers is None:  # not a network the NumPy forward pass knows: ask Keras
-            return _engine.predict_keras(self._keras_model_, X)
-        return _engine.predict_proba(layers, X)
+            proba = _engine.predict_keras(self._keras_model_, X)
+        else:
+            proba = _engine.predict_proba(layers, X)
+        for j, value in getattr(self, "_constant_labels_", {}).items():
+            proba[:, j] = value  # one value in every training row: predict it
+        return proba
 
     def predict_proba(self, X):
         """Probability of each label being present.
@@ -271,9 +286,25 @@ default=None
             0 and 1.
         """
         proba = self._label_proba(X)
+        if self._is_binary() and len(self.classes_) == 1:
+            return proba[:, :1]  # y had one class: probability 1 for it
         if self._is_binary():
             return np.column_stack([1.0 - proba[:, 0], proba[:, 0]])
         return proba
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba` (``-inf`` where a probability is 0).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray, the shape of :meth:`predict_proba`
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
 
     def predict(self, X):
         """Predict the labels of each row: ``predict_proba(X) >= threshold``.
@@ -290,7 +321,9 @@ default=None
         """
         proba = self._label_proba(X)
         y_pred = (proba >= self._thresholds()).astype(int)
-        return self.classes_[y_pred[:, 0]] if self._is_binary() else y_pred
+        if self._is_binary():
+            return np.where(y_pred[:, 0] == 1, self.classes_[-1], self.classes_[0])
+        return y_pred
 
     def predict_labels(self, X):
         """Predict the names of the labels present in each row.
@@ -332,6 +365,8 @@ default=None
                     y = mlb.fit_transform(list(y))
                 except UserWarning as exc:
                     raise ValueError(f"y names labels not seen in fit: {exc}") from None
+        elif not self._is_binary() and hasattr(y, "columns"):
+            y = columns_in_order(y, self.label_names_)
         if not self._is_binary():
             # unknown (NaN) entries are left out, as in training
             return exact_match_score(
@@ -340,7 +375,8 @@ default=None
         return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
 
     def _is_binary(self):
-        return not isinstance(self.classes_, list)
+        # a 1-D y: classes_ is 1-D; multi-label: one row of [0, 1] per label
+        return np.ndim(self.classes_) == 1
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

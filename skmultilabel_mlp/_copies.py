@@ -3,13 +3,16 @@
 Copies that share a data object (a cross-validation's folds share ``X``) keep
 sharing it; copies with data of their own (a pipeline's folds, each through its
 own preprocessing) have it stacked below the others', and their row indices
-shifted to match. Imports nothing from the package.
+shifted to match.
 """
 
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["Dataset", "stack"]
+from . import _engine
+from ._targets import encode_targets
+
+__all__ = ["Dataset", "Datasets", "stack"]
 
 
 class Dataset:
@@ -45,3 +48,35 @@ def stack(datasets):
         Y = np.concatenate([_dense(d.targets.Y) for d in distinct])
         w = np.concatenate([d.weights for d in distinct])
     return X, np.asarray(Y, dtype=np.float32), w, offsets
+
+
+class Datasets:
+    """Checks each distinct data object once, however many copies share it."""
+
+    def __init__(self):
+        self._features, self._targets, self._sets = {}, {}, {}
+
+    def get(self, est, X, y, sample_weight):
+        key = (id(X), id(y), id(sample_weight), est.missing_label)
+        if id(X) in self._features:
+            # copies that share their features share one checked copy of them
+            # (and learn the same feature attributes)
+            Xv, first = self._features[id(X)]
+            for name in ("n_features_in_", "feature_names_in_"):
+                if hasattr(first, name):
+                    setattr(est, name, getattr(first, name))
+        else:
+            Xv = est._validate_features(X, reset=True)
+            if sp.issparse(Xv) and not _engine.sparse_rows_fit(Xv):
+                Xv = Xv.toarray()  # a few very long rows: dense is smaller
+            self._features[id(X)] = (Xv, est)
+        if key not in self._sets:
+            target_key = (id(y), est.missing_label)
+            if target_key not in self._targets:
+                self._targets[target_key] = encode_targets(
+                    y, missing_label=est.missing_label
+                )
+            targets = self._targets[target_key]
+            weights = est._check_rows(Xv, targets, sample_weight)
+            self._sets[key] = Dataset(Xv, targets, weights)
+        return self._sets[key]

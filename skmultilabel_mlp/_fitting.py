@@ -16,10 +16,11 @@ from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from . import _engine, _fit_cache
 from ._class_weight import resolve_pos_weight
-from ._copies import Dataset, stack
+from ._copies import Datasets, stack
 from ._holdout import stratified_holdout
+from ._outcome import constant_labels, divergence
 from ._targets import encode_targets
-from ._utils import indicator_01, multilabel_classes, warn_if_too_large
+from ._utils import indicator_01, warn_if_too_large
 
 __all__ = ["FittingMixin"]
 
@@ -74,6 +75,7 @@ class FittingMixin:
                 raise fitted
             return self
         # Keras callbacks: the scikeras fit, epoch by epoch
+        self._check_params()
         X = self._validate_features(X, reset=True)
         targets = encode_targets(y, missing_label=self.missing_label)
         sample_weight = self._check_rows(X, targets, sample_weight)
@@ -86,10 +88,18 @@ class FittingMixin:
             _take(sample_weight, train),
             validation_data=None
             if validation is None
-            else (_take(X, validation), targets.Y[validation]),
+            else (
+                _take(X, validation),
+                targets.Y[validation],
+                sample_weight[validation],
+            ),
             callbacks=self.callbacks,
         )
-        return self._set_fitted(targets, spec, history, model=model)
+        diverged = divergence(history, model.get_weights())
+        if diverged is not None:
+            raise diverged
+        constants = constant_labels(_take(targets.Y, train))
+        return self._set_fitted(targets, spec, history, constants, model=model)
 
     @staticmethod
     def _fit_copies(estimators, Xs, ys, sample_weights=None, rows=None, verbose=None):
@@ -119,10 +129,11 @@ class FittingMixin:
             verbose = max((int(est.verbose) for est in estimators), default=0)
         sample_weights = [None] * K if sample_weights is None else sample_weights
         rows = [None] * K if rows is None else rows
-        data = _Datasets()
+        data = Datasets()
         out, ready = [], []
         for est, X, y, w, train in zip(estimators, Xs, ys, sample_weights, rows):
             try:
+                est._check_params()
                 dataset = data.get(est, X, y, w)
                 train = np.arange(dataset.n) if train is None else np.asarray(train)
                 fit_rows, val_rows = est._validation_split(dataset.targets.Y[train])
@@ -131,11 +142,12 @@ class FittingMixin:
                 else:
                     fit_rows = train
                 spec = est._fit_spec(dataset.X, dataset.targets, fit_rows)
+                constants = constant_labels(dataset.targets.Y[train])
             except Exception as exc:
                 out.append(exc)
                 continue
             out.append(est)
-            ready.append((len(out) - 1, dataset, fit_rows, val_rows, spec))
+            ready.append((len(out) - 1, dataset, fit_rows, val_rows, spec, constants))
         # copies train together when their data can share one matrix
         groups = {}
         for item in ready:
@@ -159,6 +171,21 @@ class FittingMixin:
             return f"fit parameters {sorted(extra)}"
         return self._compiled_unsupported(X)
 
+    def _check_params(self):
+        """scikit-learn's parameter validation, and no bool where a number is meant.
+
+        ``fit`` validates through ``_fit_context``; the stacked paths call this
+        for every copy, so a bad value fails there as it fails in ``fit``.
+        """
+        self._validate_params()
+        for name in _NUMERIC_PARAMS:
+            value = getattr(self, name)
+            if isinstance(value, (bool, np.bool_)):
+                raise TypeError(
+                    f"{name}={value!r}: a bool is not a number here; pass "
+                    f"{name} as a number (see the {type(self).__name__} docstring)."
+                )
+
     def _check_rows(self, X, targets, sample_weight):
         """Check X against y and the labels; return the checked sample weights."""
         if targets.Y.shape[0] != X.shape[0]:
@@ -181,6 +208,7 @@ class FittingMixin:
         """The frozen description of this fit on rows ``train`` (None: all rows)."""
         Y_train = _take(targets.Y, train)
         names = targets.label_names
+        self._thresholds(targets.Y.shape[1])  # a bad threshold fails at fit
         if not sp.issparse(Y_train):
             never_known = np.isnan(Y_train).all(axis=0)
             if never_known.any():
@@ -220,80 +248,6 @@ class FittingMixin:
             verbose=self.verbose,
         )
 
-    def _set_fitted(self, targets, spec, history, *, model=None, layers=None):
-        """Record what training learned: the Keras ``model`` or the trained ``layers``.
-
-        A compiled fit gives ``layers`` (weights): predictions need only those,
-        and the ``keras.Model`` is built the first time ``model_`` is read.
-        """
-        self.label_names_ = targets.label_names
-        self.n_labels_ = targets.Y.shape[1]
-        self.classes_ = (
-            multilabel_classes(self.n_labels_)
-            if targets.binary_classes is None
-            else targets.binary_classes
-        )
-        self.pos_weight_ = (
-            None if spec.pos_weight is None else np.array(spec.pos_weight)
-        )
-        self.history_ = history
-        self._spec_ = spec
-        self._keras_model_ = model
-        self._layers_ = layers
-        return self
-
-    def _fitted_state(self):
-        """The fitted attributes besides the network, for ``save`` (plain values)."""
-        state = {
-            "label_names_": self.label_names_,
-            "n_labels_": self.n_labels_,
-            "n_features_in_": self.n_features_in_,
-            "classes_": None if not self._is_binary() else self.classes_,
-            "pos_weight_": self.pos_weight_,
-            "history_": self.history_,
-        }
-        if hasattr(self, "feature_names_in_"):
-            state["feature_names_in_"] = self.feature_names_in_
-        return state
-
-    def _restore_fitted(self, state, model):
-        """Become the fitted classifier ``_fitted_state`` and ``model_`` describe."""
-        self.label_names_ = np.asarray(state["label_names_"], dtype=object)
-        self.n_labels_ = int(state["n_labels_"])
-        self.n_features_in_ = int(state["n_features_in_"])
-        self.classes_ = (
-            multilabel_classes(self.n_labels_)
-            if state["classes_"] is None
-            else np.asarray(state["classes_"])
-        )
-        pos_weight = state["pos_weight_"]
-        self.pos_weight_ = None if pos_weight is None else np.asarray(pos_weight)
-        self.history_ = state["history_"]
-        if "feature_names_in_" in state:
-            self.feature_names_in_ = np.asarray(
-                state["feature_names_in_"], dtype=object
-            )
-        self.model_ = model
-        return self
-
-    @property
-    def model_(self):
-        """keras.Model: the trained network (built on first read after a compiled fit)."""
-        if "_keras_model_" not in vars(self):
-            raise AttributeError(
-                f"This {type(self).__name__} is not fitted yet: it has no model_."
-            )
-        if self._keras_model_ is None:
-            self._keras_model_ = _engine.build_model(self._layers_, self._spec_)
-            # from now on predictions follow the model, should it be trained further
-            self._layers_ = None
-        return self._keras_model_
-
-    @model_.setter
-    def model_(self, model):
-        self._keras_model_ = model
-        self._layers_ = None
-
     def _validate_features(self, X, *, reset):
         X = validate_data(
             self,
@@ -311,38 +265,6 @@ class FittingMixin:
         return stratified_holdout(
             indicator_01(Y), self.validation_fraction, self.random_state
         )
-
-
-class _Datasets:
-    """Checks each distinct data object once, however many copies share it."""
-
-    def __init__(self):
-        self._features, self._targets, self._sets = {}, {}, {}
-
-    def get(self, est, X, y, sample_weight):
-        key = (id(X), id(y), id(sample_weight), est.missing_label)
-        if id(X) in self._features:
-            # copies that share their features share one checked copy of them
-            # (and learn the same feature attributes)
-            Xv, first = self._features[id(X)]
-            for name in ("n_features_in_", "feature_names_in_"):
-                if hasattr(first, name):
-                    setattr(est, name, getattr(first, name))
-        else:
-            Xv = est._validate_features(X, reset=True)
-            if sp.issparse(Xv) and not _engine.sparse_rows_fit(Xv):
-                Xv = Xv.toarray()  # a few very long rows: dense is smaller
-            self._features[id(X)] = (Xv, est)
-        if key not in self._sets:
-            target_key = (id(y), est.missing_label)
-            if target_key not in self._targets:
-                self._targets[target_key] = encode_targets(
-                    y, missing_label=est.missing_label
-                )
-            targets = self._targets[target_key]
-            weights = est._check_rows(Xv, targets, sample_weight)
-            self._sets[key] = Dataset(Xv, targets, weights)
-        return self._sets[key]
 
 
 def _train_group(out, group, verbose):
@@ -367,8 +289,28 @@ def _train_group(out, group, verbose):
         for item in group:
             out[item[0]] = exc
         return
-    for (k, dataset, _, _, spec), (layers, history) in zip(group, trained):
-        out[k]._set_fitted(dataset.targets, spec, history, layers=layers)
+    for (k, dataset, _, _, spec, constants), (layers, history) in zip(group, trained):
+        weights = [a for kernel, bias, _ in layers for a in (kernel, bias)]
+        diverged = divergence(history, weights)
+        if diverged is not None:
+            out[k] = diverged
+        else:
+            out[k]._set_fitted(dataset.targets, spec, history, constants, layers=layers)
+
+
+_NUMERIC_PARAMS = (
+    "hidden_layer_sizes",
+    "dropout",
+    "alpha",
+    "learning_rate",
+    "batch_size",
+    "epochs",
+    "threshold",
+    "validation_fraction",
+    "n_iter_no_change",
+    "tol",
+    "max_memory_mb",
+)
 
 
 def _as_sizes(hidden_layer_sizes):

@@ -31,8 +31,8 @@ def stratified_holdout(Y01, fraction, random_state=None):
     if n_val < 1 or n - n_val < 1:
         raise ValueError(
             "early_stopping needs at least one training and one validation row; "
-            f"validation_fraction={fraction} of {n} rows gives {n_val} "
-            "validation rows."
+            f"validation_fraction={fraction} of {n} "
+            f"{'sample' if n == 1 else 'samples'} gives {n_val} validation rows."
         )
     if Y01.shape[1] > 1:
         splitter = MultilabelStratifiedShuffleSplit(

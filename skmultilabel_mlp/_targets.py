@@ -16,6 +16,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 __all__ = [
     "EncodedTargets",
     "check_indicator",
+    "columns_in_order",
     "encode_targets",
     "proba_to_matrix",
 ]
@@ -47,9 +48,24 @@ def _is_label_set_sequence(y):
         try:
             arr = np.asarray(items)
         except ValueError:
+            _refuse_ragged_indicator(items)
             return True
         return arr.ndim != 2 or arr.dtype.kind not in "biuf"
     return False
+
+
+def _refuse_ragged_indicator(rows):
+    """A ragged list of 0/1 numbers is a broken indicator matrix, not label sets."""
+    values = [v for row in rows for v in row]
+    if values and all(
+        isinstance(v, (int, float, np.number)) and v in (0, 1) for v in values
+    ):
+        lengths = sorted({len(row) for row in rows})
+        raise ValueError(
+            f"y is a ragged list of 0/1 values (rows of {lengths} entries): an "
+            "indicator matrix needs one entry per label in every row. For label "
+            "sets named 0 and 1 give each row as a set, e.g. {0, 1}."
+        )
 
 
 def _binarize_label_sets(y):
@@ -86,9 +102,9 @@ def _as_float_matrix(y, name):
                 f"{name} has duplicated column names {list(names)}; label names "
                 "must be unique."
             )
-        y = y.to_numpy()
+        y = _frame_to_numpy(y)
     elif hasattr(y, "to_numpy") and hasattr(y, "name"):  # pandas Series
-        y = y.to_numpy()
+        y = _frame_to_numpy(y)
     if sp.issparse(y):
         y = y.toarray()
     arr = np.asarray(y)
@@ -110,6 +126,19 @@ def _as_float_matrix(y, name):
             f"got shape {arr.shape}."
         )
     return arr.astype(np.float64, copy=False), names, arr.ndim == 1
+
+
+def _frame_to_numpy(y):
+    """A DataFrame or Series as floats, pandas' missing values (``pd.NA``) as NaN.
+
+    Nullable columns (``Int64``, ``boolean``, ``float64[pyarrow]``) would
+    otherwise become an object array of ``pd.NA``; non-numeric ones stay as
+    they are, for the error that names their values.
+    """
+    try:
+        return y.to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError):
+        return y.to_numpy()
 
 
 def _check_values(Y, name, missing_label, allow_missing):
@@ -187,7 +216,8 @@ def encode_targets(y, *, missing_label=None, allow_missing=True):
 
 def _encode_sparse(y):
     """Keep a sparse y sparse (CSR float32): many labels stay cheap."""
-    Y = sp.csr_matrix(y, dtype=np.float32)
+    # a copy: the in-place clean-up below must never reach the caller's matrix
+    Y = sp.csr_matrix(y, dtype=np.float32, copy=True)
     Y.sum_duplicates()
     bad = (Y.data != 0) & (Y.data != 1)
     if bad.any():
@@ -209,18 +239,33 @@ def _is_1d(y):
         return False
 
 
+def _is_missing(v):
+    """None, NaN or pandas' NA (without importing pandas)."""
+    return v is None or v != v or type(v).__name__ == "NAType"
+
+
 def _encode_binary(y):
-    """A 1-D y is one label: two classes map to 0/1 (sorted, as sklearn does)."""
-    arr = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
+    """A 1-D y is one label: two classes map to 0/1 (sorted, as sklearn does).
+
+    Unknown entries (NaN, ``None``, ``pd.NA``) become NaN.
+    """
+    if hasattr(y, "to_numpy"):  # a Series: pd.NA becomes NaN, classes keep their type
+        y = _frame_to_numpy(y) if y.isna().any() else y.to_numpy()
+    arr = np.asarray(y)
     if arr.dtype.kind == "f":
-        known = arr[~np.isnan(arr)]
-        if np.any(known != np.round(known)) or not np.all(np.isfinite(known)):
-            raise ValueError(
-                "Unknown label type: y is continuous (non-integer floats); a "
-                "classifier needs 0/1 labels."
-            )
+        missing = np.isnan(arr)
+    elif arr.dtype.kind == "O":
+        missing = np.array([_is_missing(v) for v in arr], dtype=bool)
     else:
-        known = arr
+        missing = np.zeros(arr.shape, dtype=bool)
+    known = arr[~missing]
+    if arr.dtype.kind == "f" and (
+        np.any(known != np.round(known)) or not np.all(np.isfinite(known))
+    ):
+        raise ValueError(
+            "Unknown label type: y is continuous (non-integer floats); a "
+            "classifier needs 0/1 labels."
+        )
     classes = np.unique(known)
     if classes.size > 2:
         raise ValueError(
@@ -231,12 +276,32 @@ def _encode_binary(y):
             "sklearn.preprocessing.MultiLabelBinarizer); for one class per row use "
             "a multiclass classifier."
         )
-    if classes.size == 2 and not set(classes.tolist()) <= {0, 1}:
-        encoded = (arr == classes[1]).astype(np.float64)
-        if arr.dtype.kind == "f":
-            encoded[np.isnan(arr)] = np.nan
-        return encoded, classes
-    return arr, np.array([0, 1])
+    if set(classes.tolist()) <= {0, 1} and not missing.any():
+        return arr, np.array([0, 1])
+    if set(classes.tolist()) <= {0, 1}:
+        classes = np.array([0, 1])
+    # the label is "y is the last class" (with one class: "y is that class")
+    encoded = (arr == classes[-1]).astype(np.float64)
+    encoded[missing] = np.nan
+    return encoded, classes
+
+
+def columns_in_order(y, label_names):
+    """A DataFrame ``y``'s columns in ``label_names`` order, matched by name.
+
+    A model fitted without label names (``0 .. n_labels - 1``) matches
+    columns by position, as for an array.
+    """
+    names = list(label_names)
+    if names == list(range(len(names))):
+        return y
+    by_name = {str(c): c for c in y.columns}
+    if len(by_name) != y.shape[1] or set(by_name) != set(map(str, names)):
+        raise ValueError(
+            f"y's columns {list(y.columns)} are not the labels the classifier "
+            f"was fitted on, {names}; pass the same label columns (any order)."
+        )
+    return y[[by_name[str(n)] for n in names]]
 
 
 def check_indicator(y, name="y_true", *, allow_missing=False, dtype=np.int64):
@@ -318,7 +383,7 @@ def proba_to_matrix(proba, n_labels=None, classes=None):
             out = out.reshape(-1, 1)
         elif n_labels == 1 and out.shape[1] == 2:
             # a binary classifier: its two columns are classes, not labels
-            binary_classes = None if isinstance(classes, list) else classes
+            binary_classes = classes if np.ndim(classes) == 1 else None
             out = _positive_column(out, binary_classes).reshape(-1, 1)
     if n_labels is not None and out.shape[1] != n_labels:
         raise ValueError(

@@ -36,12 +36,14 @@ def final_step(estimator):
 
 
 def multilabel_classes(n_labels):
-    """``classes_`` of a multi-label model: one ``[0, 1]`` array per label.
+    """``classes_`` of a multi-label model: an ``(n_labels, 2)`` array of ``[0, 1]`` rows.
 
-    The ``ClassifierChain`` convention: scikit-learn's scorers then treat the
-    model as multi-label, even with two labels.
+    A 2-D array, not a 1-D ``[0, 1]``: ``type_of_target`` reads it as
+    multi-label, so scikit-learn's scorers treat the model as multi-label even
+    with two labels, and, unlike a list, it has the ``shape`` that
+    ``cross_val_predict`` and ``StackingClassifier`` read.
     """
-    return [np.array([0, 1]) for _ in range(n_labels)]
+    return np.tile(np.array([0, 1]), (n_labels, 1))
 
 
 def indicator_01(Y):

@@ -2,7 +2,13 @@
 
 import numpy as np
 import pytest
-from sklearn.model_selection import KFold, cross_val_score
+from sklearn.model_selection import (
+    KFold,
+    RepeatedStratifiedKFold,
+    StratifiedKFold,
+    StratifiedShuffleSplit,
+    cross_val_score,
+)
 
 from skmultilabel_mlp.model_selection import (
     MultilabelStratifiedKFold,
@@ -67,3 +73,33 @@ def test_stratified_holdout_for_early_stopping():
     assert not set(train) & set(val)
     with pytest.raises(ValueError, match="validation rows"):
         stratified_holdout(Y, 0.001)
+
+
+# issue 15, item 4: one label (1-D or one column) is split by scikit-learn's
+# stratified splitter of the same kind, with the same parameters
+@pytest.mark.parametrize(
+    "ours,theirs",
+    [
+        (
+            lambda: MultilabelStratifiedKFold(4, shuffle=True, random_state=1),
+            lambda: StratifiedKFold(4, shuffle=True, random_state=1),
+        ),
+        (
+            lambda: RepeatedMultilabelStratifiedKFold(4, n_repeats=2, random_state=1),
+            lambda: RepeatedStratifiedKFold(n_splits=4, n_repeats=2, random_state=1),
+        ),
+        (
+            lambda: MultilabelStratifiedShuffleSplit(3, random_state=1),
+            lambda: StratifiedShuffleSplit(3, random_state=1),
+        ),
+    ],
+)
+@pytest.mark.parametrize("one_column", [False, True])
+def test_one_label_falls_back_to_stratified_split(ours, theirs, one_column):
+    X = np.zeros((40, 2))
+    y = np.r_[np.ones(10), np.zeros(30)].astype(int)
+    expected = [test.tolist() for _, test in theirs().split(X, y)]
+    got = [
+        test.tolist() for _, test in ours().split(X, y[:, None] if one_column else y)
+    ]
+    assert got == expected

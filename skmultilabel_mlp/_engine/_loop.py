@@ -9,8 +9,10 @@ and follows the same computation as its own solo fit:
 - an epoch visits the copy's rows in a fresh order (``_random``: a hash of its
   seed and the epoch), in batches of ``batch_size`` with a smaller last batch;
 - a step is masked binary cross-entropy (``pos_weight`` on the positive term,
-  unknown targets left out, per-row ``sample_weight``, the mean over the
-  batch's rows as Keras' ``sum_over_batch_size``) plus ``alpha`` times the
+  unknown targets left out, the mean over the batch's rows as Keras'
+  ``sum_over_batch_size``; with ``sample_weight`` the weighted mean,
+  ``sum(w * loss) / sum(w)``, Keras' ``mean_with_sample_weight``, so an
+  integer weight is a row repeated) plus ``alpha`` times the
   squared kernels (Keras' ``L2``), and one ``_optim`` update; a copy with no
   rows left skips the step;
 - dropout masks are hashes of the copy's seed and step;
@@ -128,7 +130,7 @@ def _forward(params, x, data, program, kit, drop_keys=None):
 
 
 def _row_losses(params, idx, valid, data, program, kit, drop_keys=None):
-    """Each copy's weighted per-row losses (K, B) and row counts (K,).
+    """Each copy's weighted per-row losses (K, B) and their weights' sums (K,).
 
     Rows past the end of a copy's batch (``valid`` false) gather a real row and
     get weight 0; unknown targets are left out of the sum.
@@ -151,7 +153,13 @@ def _row_losses(params, idx, valid, data, program, kit, drop_keys=None):
     rows = ops.sum(terms, axis=2) / y.shape[2]
     valid = ops.cast(valid, "float32")
     weights = kit.take(data["w"], idx, 0) * valid if program.weighted else valid
-    return rows * weights, ops.sum(valid, axis=1)
+    return rows * weights, ops.sum(weights, axis=1)
+
+
+def _mean(total, weight):
+    """``total / weight``, 0 where a copy has no weight (no rows, or all weights 0)."""
+    some = ops.greater(weight, 0.0)
+    return ops.where(some, total / ops.where(some, weight, 1.0), 0.0)
 
 
 def _penalty(params, data):
@@ -159,9 +167,9 @@ def _penalty(params, data):
 
 
 def _batch_loss(params, idx, valid, drop_keys, data, program, kit):
-    """Each copy's loss on its batch (K,): the mean row loss plus the L2 penalty."""
-    rows, count = _row_losses(params, idx, valid, data, program, kit, drop_keys)
-    loss = ops.sum(rows, axis=1) / ops.maximum(count, 1.0)
+    """Each copy's loss on its batch (K,): the (weighted) mean row loss plus L2."""
+    rows, weight = _row_losses(params, idx, valid, data, program, kit, drop_keys)
+    loss = _mean(ops.sum(rows, axis=1), weight)
     if program.alpha:
         loss = loss + _penalty(params, data)
     return loss
@@ -176,12 +184,13 @@ def _validation_loss(params, data, program, kit):
         pos = c * VB + ops.arange(VB)
         valid = ops.less(pos[None, :], v_k[:, None])
         idx = kit.take(vrows, ops.minimum(pos, V - 1), 1)
-        rows, _ = _row_losses(params, idx, valid, data, program, kit)
-        return total + ops.sum(rows, axis=1)
+        rows, weight = _row_losses(params, idx, valid, data, program, kit)
+        return total[0] + ops.sum(rows, axis=1), total[1] + weight
 
     n_chunks = (ops.max(v_k) + VB - 1) // VB
-    total = ops.fori_loop(0, n_chunks, chunk, ops.zeros(v_k.shape, "float32"))
-    loss = total / ops.maximum(ops.cast(v_k, "float32"), 1.0)
+    zeros = ops.zeros(v_k.shape, "float32")
+    total, weight = ops.fori_loop(0, n_chunks, chunk, (zeros, zeros))
+    loss = _mean(total, weight)
     if program.alpha:
         loss = loss + _penalty(params, data)
     return loss

@@ -190,7 +190,13 @@ def compile_like_solo(model, optimizer, learning_rate, loss, steps_per_epoch=1):
 
 
 def make_loss(masked=False, pos_weight=None):
-    """Keras' BCE, or the masked / positive-weighted BCE when either is needed."""
+    """Keras' BCE, or the masked / positive-weighted BCE when either is needed.
+
+    Reduced as ``sum(w * loss) / sum(w)`` over a batch (Keras'
+    ``mean_with_sample_weight``, the plain mean without weights): a sample
+    weight counts as that many repeated rows, as in scikit-learn.
+    """
+    reduction = "mean_with_sample_weight"
     if masked or pos_weight is not None:
-        return MaskedBinaryCrossentropy(pos_weight=pos_weight)
-    return keras.losses.BinaryCrossentropy()
+        return MaskedBinaryCrossentropy(pos_weight=pos_weight, reduction=reduction)
+    return keras.losses.BinaryCrossentropy(reduction=reduction)

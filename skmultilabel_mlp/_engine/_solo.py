@@ -101,8 +101,7 @@ class _MultiLabelKerasClassifier(KerasClassifier):
                 shuffle=True,
             )
             if validation_data is not None:
-                Xv, yv = validation_data
-                fit_args["validation_data"] = (_dense(Xv), _dense(yv))
+                fit_args["validation_data"] = tuple(map(_dense, validation_data))
         hist = self.model_.fit(**fit_args)
         self.history_ = {
             key: [float(v) for v in val] for key, val in hist.history.items()

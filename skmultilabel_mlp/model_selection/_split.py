@@ -8,12 +8,17 @@ additions: ``y`` may be a DataFrame, sparse, label sets or hold NaN (unknown
 entries count as negatives for stratifying), and a ``UserWarning`` names the
 labels that have no positive row in a training fold (a model cannot learn them
 there, and ``LogisticRegression``-based chains crash on them).
+
+A single label (a 1-D ``y`` or one column), which iterative stratification
+refuses, is split by scikit-learn's stratified splitter of the same kind and
+parameters, on that label.
 """
 
 import warnings
 
 import numpy as np
 from iterstrat import ml_stratifiers as _iterstrat
+from sklearn import model_selection as _sk
 
 from .. import _holdout
 from .._targets import encode_targets
@@ -63,7 +68,14 @@ class _WarningSplitMixin:
         train, test : ndarray
         """
         Y, names = _indicator(y)
-        for train, test in super().split(X, Y, groups):
+        # iterstrat refuses a single label ("binary" target): stratify on it
+        # with scikit-learn's splitter of the same kind
+        splits = (
+            self._one_label_splitter().split(X, Y[:, 0], groups)
+            if Y.shape[1] == 1
+            else super().split(X, Y, groups)
+        )
+        for train, test in splits:
             check_positive_rows(Y, train, names)
             yield train, test
 
@@ -89,6 +101,11 @@ class MultilabelStratifiedKFold(
     [10, 10]
     """
 
+    def _one_label_splitter(self):
+        return _sk.StratifiedKFold(
+            self.n_splits, shuffle=self.shuffle, random_state=self.random_state
+        )
+
 
 class RepeatedMultilabelStratifiedKFold(
     _WarningSplitMixin, _iterstrat.RepeatedMultilabelStratifiedKFold
@@ -101,6 +118,13 @@ class RepeatedMultilabelStratifiedKFold(
     n_repeats : int, default=10
     random_state : int or None, default=None
     """
+
+    def _one_label_splitter(self):
+        return _sk.RepeatedStratifiedKFold(
+            n_splits=self.cvargs["n_splits"],
+            n_repeats=self.n_repeats,
+            random_state=self.random_state,
+        )
 
 
 class MultilabelStratifiedShuffleSplit(
@@ -115,6 +139,14 @@ class MultilabelStratifiedShuffleSplit(
     train_size : float, int or None, default=None
     random_state : int or None, default=None
     """
+
+    def _one_label_splitter(self):
+        return _sk.StratifiedShuffleSplit(
+            self.n_splits,
+            test_size=None if self.test_size == "default" else self.test_size,
+            train_size=self.train_size,
+            random_state=self.random_state,
+        )
 
 
 def stratified_holdout(Y, fraction, random_state=None):

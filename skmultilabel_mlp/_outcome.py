@@ -1,0 +1,58 @@
+"""What a finished training says about its result, before it becomes a fitted model.
+
+Two facts, both from NumPy arrays (imports nothing from the package): whether
+the training diverged (non-finite weights), and which labels had one value in
+every training row (predicted with that value).
+"""
+
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["constant_labels", "divergence"]
+
+
+def divergence(history, weights):
+    """The error for a training whose weights are no longer finite, else None.
+
+    (scikit-learn's MLP raises in the same case.) A loss that was non-finite
+    at some epoch while early stopping kept earlier, finite weights only warns.
+    """
+    losses = np.asarray(history.get("loss", []), dtype=float)
+    bad = np.flatnonzero(~np.isfinite(losses))
+    epoch = f"epoch {bad[0] + 1} of {losses.size}" if bad.size else "training"
+    if not all(np.all(np.isfinite(w)) for w in weights):
+        return ValueError(
+            f"training diverged: the loss became {losses[bad[0]] if bad.size else 'nan'}"
+            f" at {epoch} and the weights are no longer finite. Scale the "
+            "features (e.g. StandardScaler), lower learning_rate, or check "
+            "sample_weight for huge values; the previous fitted state is kept."
+        )
+    if bad.size:
+        warnings.warn(
+            f"the training loss was not finite at {epoch}; early stopping kept the "
+            "weights of an earlier epoch. Scale the features or lower learning_rate.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+    return None
+
+
+def constant_labels(Y):
+    """``{label index: value}`` for labels with one known value (0 or 1) in ``Y``.
+
+    Such a label is predicted with that value exactly, as scikit-learn's
+    ``OneVsRestClassifier`` does for a label present in all (or no) training
+    rows: a network would only approach it.
+    """
+    if sp.issparse(Y):
+        positives = np.asarray(Y.sum(axis=0)).ravel()
+        known = np.full(Y.shape[1], Y.shape[0])
+    else:
+        positives = np.nansum(Y, axis=0)
+        known = np.sum(~np.isnan(Y), axis=0)
+    return {
+        int(j): float(positives[j] > 0)
+        for j in np.flatnonzero((positives == 0) | (positives == known))
+    }

@@ -1,0 +1,101 @@
+"""The classifier's fitted state: what a training leaves, what ``save`` keeps.
+
+:class:`FittedStateMixin` records a finished training (``_set_fitted``), gives
+the fitted attributes as plain values for the model file (``_fitted_state``)
+and becomes the classifier such a file describes (``_restore_fitted``); the
+``keras.Model`` of a compiled fit is built on first read of ``model_``.
+"""
+
+import numpy as np
+
+from . import _engine
+from ._utils import multilabel_classes
+
+__all__ = ["FittedStateMixin"]
+
+
+class FittedStateMixin:
+    """The fitted attributes of ``MultiLabelMLPClassifier`` and their round trip."""
+
+    def _set_fitted(
+        self, targets, spec, history, constants, *, model=None, layers=None
+    ):
+        """Record what training learned: the Keras ``model`` or the trained ``layers``.
+
+        A compiled fit gives ``layers`` (weights): predictions need only those,
+        and the ``keras.Model`` is built the first time ``model_`` is read.
+        ``constants`` maps the labels that had one known value in every
+        training row to that value, which they are then predicted with.
+        """
+        self._constant_labels_ = constants
+        self.label_names_ = targets.label_names
+        self.n_labels_ = targets.Y.shape[1]
+        self.classes_ = (
+            multilabel_classes(self.n_labels_)
+            if targets.binary_classes is None
+            else targets.binary_classes
+        )
+        self.pos_weight_ = (
+            None if spec.pos_weight is None else np.array(spec.pos_weight)
+        )
+        self.history_ = history
+        self._spec_ = spec
+        self._keras_model_ = model
+        self._layers_ = layers
+        return self
+
+    def _fitted_state(self):
+        """The fitted attributes besides the network, for ``save`` (plain values)."""
+        state = {
+            "label_names_": self.label_names_,
+            "n_labels_": self.n_labels_,
+            "n_features_in_": self.n_features_in_,
+            "classes_": None if not self._is_binary() else self.classes_,
+            "pos_weight_": self.pos_weight_,
+            "history_": self.history_,
+            "constant_labels_": sorted(getattr(self, "_constant_labels_", {}).items()),
+        }
+        if hasattr(self, "feature_names_in_"):
+            state["feature_names_in_"] = self.feature_names_in_
+        return state
+
+    def _restore_fitted(self, state, model):
+        """Become the fitted classifier ``_fitted_state`` and ``model_`` describe."""
+        self.label_names_ = np.asarray(state["label_names_"], dtype=object)
+        self.n_labels_ = int(state["n_labels_"])
+        self.n_features_in_ = int(state["n_features_in_"])
+        self.classes_ = (
+            multilabel_classes(self.n_labels_)
+            if state["classes_"] is None
+            else np.asarray(state["classes_"])
+        )
+        pos_weight = state["pos_weight_"]
+        self.pos_weight_ = None if pos_weight is None else np.asarray(pos_weight)
+        self.history_ = state["history_"]
+        self._constant_labels_ = {
+            int(j): float(v) for j, v in state.get("constant_labels_", [])
+        }
+        if "feature_names_in_" in state:
+            self.feature_names_in_ = np.asarray(
+                state["feature_names_in_"], dtype=object
+            )
+        self.model_ = model
+        return self
+
+    @property
+    def model_(self):
+        """keras.Model: the trained network (built on first read after a compiled fit)."""
+        if "_keras_model_" not in vars(self):
+            raise AttributeError(
+                f"This {type(self).__name__} is not fitted yet: it has no model_."
+            )
+        if self._keras_model_ is None:
+            self._keras_model_ = _engine.build_model(self._layers_, self._spec_)
+            # from now on predictions follow the model, should it be trained further
+            self._layers_ = None
+        return self._keras_model_
+
+    @model_.setter
+    def model_(self, model):
+        self._keras_model_ = model
+        self._layers_ = None
