@@ -1,7 +1,9 @@
 """Built-in and on-disk multi-label datasets (no network access, no Keras).
 
-Every loader returns a :class:`~sklearn.utils.Bunch` with ``X``, ``Y`` (int 0/1,
-``(n_samples, n_labels)``), ``feature_names`` and ``label_names``; when the
+Every loader returns a :class:`~sklearn.utils.Bunch` with ``X``, ``Y``
+(``(n_samples, n_labels)``: int 0/1 when every label is known, else float 0/1
+with NaN where a label is unknown, as the classifier takes it),
+``feature_names`` and ``label_names``; when the
 source has a predefined train/test split it also has ``split`` (one of
 ``"train"``, ``"test"``, ``"all"`` per row) and ``X_train``, ``Y_train``,
 ``X_test``, ``Y_test``. Malformed files raise ``ValueError`` naming the file
@@ -10,13 +12,14 @@ source has a predefined train/test split it also has ``split`` (one of
 
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.datasets import make_multilabel_classification
 from sklearn.utils import Bunch
+
+from . import _archive
 
 __all__ = [
     "TUTORIAL_NEW_ROW",
@@ -70,10 +73,18 @@ def make_tutorial_problem(*, return_X_y=False):
     )
 
 
+def _labels(Y):
+    """int 0/1, or float with NaN for unknown labels (an int cannot hold NaN)."""
+    Y = np.asarray(Y)
+    if Y.dtype.kind == "f" and np.isnan(Y).any():
+        return Y.astype(np.float64)
+    return Y.astype(np.int64)
+
+
 def _bunch(X, Y, feature_names, label_names, split=None, **extra):
     data = Bunch(
         X=X,
-        Y=np.asarray(Y, dtype=np.int64),
+        Y=_labels(Y),
         feature_names=np.asarray(feature_names, dtype=object),
         label_names=np.asarray(label_names, dtype=object),
         **extra,
@@ -95,11 +106,16 @@ def _existing(path):
     return path
 
 
+_NPZ_ARRAYS = {"X", "Y", "feature_names", "label_names", "split"}
+
+
 def load_npz(path):
     """Load a converted dataset (``X``, ``Y``, names, ``split``) from an ``.npz``.
 
     The format of the converted MULAN files in ``shared/data``; loaded without
-    pickle.
+    pickle, and only within bounds: a member that declares far more bytes than
+    it stores, or an array header larger than its data, is refused before
+    anything is inflated (a ``ValueError``). NaN in ``Y`` marks unknown labels.
 
     Parameters
     ----------
@@ -110,11 +126,13 @@ def load_npz(path):
     data : Bunch
     """
     path = _existing(path)
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            arrays = {key: z[key] for key in z.files}
-    except (OSError, EOFError, ValueError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"{path}: not a readable .npz file ({exc})") from None
+    with _archive.open_zip(path, path, kind="readable .npz file") as zf:
+        _archive.check_members(zf, path, _archive.DATA_FILES)
+        arrays = {
+            name[: -len(".npy")]: _archive.read_npy(zf, name, path)
+            for name in zf.namelist()
+            if name.endswith(".npy") and name[: -len(".npy")] in _NPZ_ARRAYS
+        }
     missing = {"X", "Y"} - set(arrays)
     if missing:
         raise ValueError(f"{path}: missing arrays {sorted(missing)}")
@@ -294,7 +312,7 @@ def load_arff(path, *, xml=None, n_labels=None, label_location="end", drop=()):
     X = X.astype(np.float32) if sparse else X.toarray()
     return _bunch(
         X,
-        Y if np.isnan(Y).any() else Y.astype(int),
+        Y,
         [names[c] for c in feature_cols],
         [names[c] for c in label_cols],
     )
@@ -358,7 +376,7 @@ def load_csv(path, labels=None, *, label_set_column=None, label_sep="|", sep=","
         label_names = list(mlb.classes_)
     return _bunch(
         features.to_numpy(dtype=float),
-        Y if np.isnan(Y).any() else Y.astype(int),
+        Y,
         list(features.columns),
         label_names,
     )

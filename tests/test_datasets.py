@@ -149,3 +149,78 @@ def test_original_arff_matches_the_converted_npz(name):
     X = data.X.toarray() if sp.issparse(data.X) else data.X
     np.testing.assert_allclose(X, converted.X_train)
     np.testing.assert_array_equal(data.Y, converted.Y_train)
+
+
+def test_unknown_labels_are_nan_in_every_loader(tmp_path):
+    """A blank cell, a NaN array entry or an ARFF '?' is an unknown label (NaN)."""
+    csv = _write(tmp_path, "d.csv", "x1,sport,tech\n1,1,0\n2,,1\n3,0,1\n")
+    np.savez(tmp_path / "d.npz", X=np.ones((3, 1)), Y=[[1, 0], [np.nan, 1], [0, 1]])
+    arff = _write(
+        tmp_path, "d.arff", DENSE_ARFF.replace("-2,green,NO,0,1", "-2,green,NO,?,1")
+    )
+    for data in (
+        load_csv(csv, labels=["sport", "tech"]),
+        load_npz(tmp_path / "d.npz"),
+        load_arff(arff, n_labels=2),
+    ):
+        assert data.Y.dtype == np.float64
+        np.testing.assert_array_equal(np.isnan(data.Y), [[0, 0], [1, 0], [0, 0]])
+        assert set(data.Y[~np.isnan(data.Y)].tolist()) == {0.0, 1.0}
+
+
+def test_fully_known_labels_stay_integers(tmp_path):
+    np.savez(tmp_path / "d.npz", X=np.ones((2, 1)), Y=np.array([[True], [False]]))
+    assert load_npz(tmp_path / "d.npz").Y.dtype == np.int64
+    csv = _write(tmp_path, "d.csv", "x1,sport\n1,1\n2,0\n")
+    assert load_csv(csv, labels=["sport"]).Y.dtype == np.int64
+
+
+def _npz_bomb(path, declared_rows, declared_member_bytes=None):
+    """A tiny .npz whose X.npy header declares ``declared_rows`` float64 rows and,
+    if given, whose zip directory declares ``declared_member_bytes`` inflated."""
+    import io
+    import struct
+    import zipfile
+
+    member = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        member, {"descr": "<f8", "fortran_order": False, "shape": (declared_rows, 1)}
+    )
+    member.write(bytes(8 * 1024))  # 1024 rows of zeros
+    Y = io.BytesIO()
+    np.save(Y, np.zeros((1, 1)))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("X.npy", member.getvalue())
+        zf.writestr("Y.npy", Y.getvalue())
+    if declared_member_bytes is not None:
+        data = bytearray(path.read_bytes())
+        for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+            at = data.index(signature) + offset  # X.npy comes first
+            data[at : at + 4] = struct.pack("<I", declared_member_bytes)
+        path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    "rows, member_bytes, match",
+    [
+        (2**27, 2**30, r"X\.npy declares 1\.0 GiB but stores"),
+        (2**27, None, r"X\.npy declares a \(134217728, 1\) float64 array"),
+    ],
+)
+def test_npz_bombs_are_refused_before_they_are_inflated(
+    tmp_path, rows, member_bytes, match
+):
+    """A 1 KiB file claiming a 1 GiB array: refused on the declared sizes alone."""
+    import tracemalloc
+
+    path = _npz_bomb(tmp_path / "bomb.npz", rows, member_bytes)
+    assert path.stat().st_size < 2**12
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=match):
+            load_npz(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 2**20
