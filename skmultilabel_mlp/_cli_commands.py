@@ -1,7 +1,9 @@
 """The CLI's subcommands: each loads its inputs, makes one library call, prints.
 
 Kept apart from ``cli.py`` (the argument parser) so that each file holds one
-concept; heavy imports happen inside the commands.
+concept; heavy imports happen inside the commands. Every command checks its
+outputs (``--output``, ``--json``, ``--plot``) before it loads or trains
+anything, so a FIFO, a device or a missing folder fails at once.
 """
 
 import json
@@ -9,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from ._utils import atomic_write
+from ._utils import atomic_write, check_writable
 
 __all__ = [
     "Failure",
@@ -24,6 +26,33 @@ __all__ = [
 
 class Failure(Exception):
     """A one-line error for the user (exit code 1)."""
+
+
+# (option, attribute, may be "-" for standard output)
+_OUTPUTS = (("--output", "output"), ("--json", "json"), ("--plot", "plot"))
+_TEXT_TO_STDOUT = {("predict", "output"), ("evaluate", "json"), ("compare", "json")}
+
+
+def _check_outputs(args):
+    """Refuse now the outputs that could not be written after the work."""
+    for option, attr in _OUTPUTS:
+        dest = getattr(args, attr, None)
+        if dest is None:
+            continue
+        if dest == "-":
+            if (args.command, attr) not in _TEXT_TO_STDOUT:
+                raise Failure(
+                    f"{option} -: only CSV and JSON go to standard output; name a file"
+                )
+            continue
+        check_writable(dest)
+
+
+def _write_text(dest, text, out):
+    if dest == "-":
+        out.write(text)
+    else:
+        atomic_write(dest, lambda p: Path(p).write_text(text))
 
 
 def _load(args):
@@ -55,6 +84,31 @@ def _load(args):
         X = pd.DataFrame(X, columns=[str(c) for c in data.feature_names])
     Y = pd.DataFrame(data.Y, columns=[str(c) for c in data.label_names])
     return X, Y
+
+
+def _scorable(X, Y, args):
+    """Rows whose labels are all known: the scores of evaluate and compare need them.
+
+    ``fit`` and ``tune-thresholds`` keep every row (the classifier learns around
+    an unknown label); a cross-validated score cannot judge one.
+    """
+    known = Y.notna().all(axis=1).to_numpy()
+    if known.all():
+        return X, Y
+    if not known.any():
+        raise Failure(
+            f"{args.data}: every row has an unknown label; {args.command} scores "
+            "need rows whose labels are all known"
+        )
+    n = int((~known).sum())
+    print(
+        f"skmultilabel-mlp {args.command}: note: {n} row{'s' * (n > 1)} with an "
+        "unknown label left out (scores need every label known)",
+        file=sys.stderr,
+    )
+    rows = known.nonzero()[0]
+    X = X[rows] if hasattr(X, "toarray") else X.iloc[rows].reset_index(drop=True)
+    return X, Y.iloc[rows].reset_index(drop=True).astype(int)
 
 
 def _model(args):
@@ -89,12 +143,10 @@ def _summary(records, out):
     return frame
 
 
-def _outputs(args, records, frame, metric="f1_micro"):
+def _outputs(args, records, frame, out, metric="f1_micro"):
     if args.json:
         payload = {"environment": records.environment, "records": list(records)}
-        atomic_write(
-            args.json, lambda p: Path(p).write_text(json.dumps(payload, indent=1))
-        )
+        _write_text(args.json, json.dumps(payload, indent=1) + "\n", out)
     if getattr(args, "plot", None):
         from .plotting import CVScoresDisplay
 
@@ -155,7 +207,8 @@ def demo_command(args, out):
 def evaluate_command(args, out):
     from .benchmark import run_benchmark
 
-    X, Y = _load(args)
+    _check_outputs(args)
+    X, Y = _scorable(*_load(args), args)
     records = run_benchmark(
         {"multilabel_mlp": _model(args)},
         {Path(args.data).stem: {"X": X, "Y": Y}},
@@ -166,14 +219,15 @@ def evaluate_command(args, out):
     frame = records.to_frame()
     stats = frame.groupby("metric", sort=False)["value"].agg(["mean", "std"])
     print(stats.round(4).to_string(), file=out)
-    _outputs(args, records, frame)
+    _outputs(args, records, frame, out)
     return 0
 
 
 def compare_command(args, out):
     from .benchmark import default_baselines, run_benchmark
 
-    X, Y = _load(args)
+    _check_outputs(args)
+    X, Y = _scorable(*_load(args), args)
     baselines = default_baselines(args.random_state, include_tuned=False)
     if args.estimators:
         names = [n.strip() for n in args.estimators.split(",")]
@@ -191,16 +245,17 @@ def compare_command(args, out):
         progress=False if args.quiet else None,
     )
     frame = _summary(records, out)
-    _outputs(args, records, frame)
+    _outputs(args, records, frame, out)
     return 0
 
 
 def fit_command(args, out):
     from . import save
 
+    _check_outputs(args)
     X, Y = _load(args)
     model = _model(args).fit(X, Y)
-    atomic_write(args.output, lambda p: save(model, p))
+    save(model, args.output)
     print(
         f"saved {args.output}: {model[-1].n_labels_} labels, "
         f"{model[-1].n_features_in_} features",
@@ -235,6 +290,7 @@ def _read_features(model, source):
 def predict_command(args, out):
     import pandas as pd
 
+    _check_outputs(args)
     model = _load_model(args.model)
     X = _read_features(model, args.data)
     clf = model[-1] if hasattr(model, "steps") else model
@@ -245,10 +301,7 @@ def predict_command(args, out):
     result["labels"] = [
         args.label_sep.join(map(str, clf.label_names_[row])) for row in predicted
     ]
-    if args.output:
-        atomic_write(args.output, lambda p: result.to_csv(p, index=False))
-    else:
-        result.to_csv(out, index=False)
+    _write_text(args.output or "-", result.to_csv(index=False), out)
     return 0
 
 
@@ -260,20 +313,37 @@ def _load_model(path):
     return load(path)
 
 
+def _in_model_order(Y, clf, args):
+    """The label columns of ``Y`` matched to the model's labels by name."""
+    names = [str(n) for n in clf.label_names_]
+    unknown = [c for c in Y.columns if c not in names]
+    if unknown:
+        raise Failure(
+            f"{args.data}: {unknown[:10]} are not labels of the model; its labels "
+            f"are {names[:20]}"
+        )
+    missing = [n for n in names if n not in Y.columns]
+    if missing and not args.label_set_column:
+        raise Failure(
+            f"{args.data}: the model's labels {missing[:10]} are missing; pass every "
+            "label of the model to --labels"
+        )
+    # in label sets, a label no row names is a known absence
+    return Y.reindex(columns=names, fill_value=0)
+
+
 def tune_command(args, out):
     from . import save
     from .thresholds import tune_thresholds
 
+    _check_outputs(args)
     model = _load_model(args.model)
     X, Y = _load(args)
     clf = model[-1] if hasattr(model, "steps") else model
-    if Y.shape[1] != clf.n_labels_:
-        raise Failure(
-            f"{args.data} has {Y.shape[1]} labels but the model has {clf.n_labels_}"
-        )
+    Y = _in_model_order(Y, clf, args)
     thresholds = tune_thresholds(Y, model.predict_proba(X), metric=args.metric)
     clf.set_params(threshold=thresholds.round(6).tolist())
-    atomic_write(args.output, lambda p: save(model, p))
+    save(model, args.output)
     for name, t in zip(clf.label_names_, thresholds):
         print(f"{name}\t{t:.4f}", file=out)
     return 0

@@ -210,7 +210,7 @@ def restore_scaler(state, n_features, path):
         if state.get(key) is not None and not _numbers(state[key], n_features):
             _fail(path, part, expected)
     seen = state.get("n_samples_seen_")
-    if not (_is_int(seen) or _numbers(seen, n_features)):
+    if not (_numbers([seen]) or _numbers(seen, n_features)):
         _fail(path, part, expected)
     names = state.get("feature_names_in_")
     if names is not None and not (

@@ -2,10 +2,15 @@
 
 Nothing here imports Keras at module level, so ``--help`` answers at once. Exit
 codes: 0 success, 1 a failure while running (bad file, unknown column, ...),
-2 a usage error. Output files appear atomically: a failed command leaves none.
+2 a usage error. Output files appear atomically: a failed command leaves none,
+and every output is checked before the work that fills it. Standard error is
+kept for the command's own messages: the backend's start-up banner and logs
+are silenced unless ``--backend-logs`` is given (or the user set
+``TF_CPP_MIN_LOG_LEVEL`` themselves).
 """
 
 import argparse
+import logging
 import os
 import sys
 
@@ -67,7 +72,9 @@ def _add_model_args(p):
 
 
 def _add_output_args(p, plot=True):
-    p.add_argument("--json", help="also write the results as JSON to this file")
+    p.add_argument(
+        "--json", help="also write the results as JSON to this file (- for stdout)"
+    )
     if plot:
         p.add_argument("--plot", help="also draw the results to this PNG file")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -82,13 +89,19 @@ def _build_parser():
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name, help_, description):
-        return sub.add_parser(
+        p = sub.add_parser(
             name,
             help=help_,
             description=description,
             epilog=f"{_DATA_HELP if name != 'demo' else ''}\n\nexamples:\n{_EXAMPLES[name]}",
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        p.add_argument(
+            "--backend-logs",
+            action="store_true",
+            help="show the Keras backend's own start-up and log lines on stderr",
+        )
+        return p
 
     demo = command(
         "demo",
@@ -148,7 +161,9 @@ def _build_parser():
     )
     predict.add_argument("model", help="model file written by 'fit'")
     predict.add_argument("data", help="CSV of feature columns, or - for standard input")
-    predict.add_argument("--output", help="CSV to write (default: standard output)")
+    predict.add_argument(
+        "--output", help="CSV to write (default, or -: standard output)"
+    )
     predict.add_argument(
         "--label-sep", default="|", help="separator of predicted labels"
     )
@@ -179,16 +194,26 @@ def _build_parser():
     return parser
 
 
+def _quiet_backend():
+    """Silence the backend's logs, before it is imported, where the user has not."""
+    # TensorFlow's C++ banner (oneDNN, CPU features) and its Python logger
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    for name in ("tensorflow", "jax._src.xla_bridge"):
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.ERROR)
+
+
 def main(argv=None, out=None):
     """Run the command line; return the exit code (0 ok, 1 failure, 2 usage)."""
     out = sys.stdout if out is None else out
-    # TensorFlow's C++ start-up chatter is noise on a command line
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = _build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(out)
         return 2
+    if not args.backend_logs:
+        _quiet_backend()
     try:
         return args.handler(args, out)
     except (Failure, ValueError, TypeError, OSError, KeyError) as exc:

@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -221,3 +222,184 @@ def test_mismatched_features_at_predict(files, model):
 def test_usage_errors_exit_2():
     assert run(["demo", "--n-splits", "many"])[0] == 2
     assert run(["nonsense"])[0] == 2
+
+
+def _thresholds(out):
+    return dict(line.split("\t") for line in out.splitlines())
+
+
+def test_tune_thresholds_matches_label_columns_by_name(files, model):
+    argv = ["tune-thresholds", str(model), str(files / "train.csv")]
+    output = ["--output", str(files / "tuned.skmlp")]
+    code, same, _ = run([*argv, "--labels", "sport,tech,art", *output])
+    assert code == 0
+    code, shuffled, _ = run([*argv, "--labels", "art,tech,sport", *output])
+    assert code == 0 and _thresholds(shuffled) == _thresholds(same)
+    code, _, err = run([*argv, "--labels", "sport,tech", *output])
+    assert code == 1 and "['art']" in err and "missing" in err
+    frame = pd.read_csv(files / "train.csv")
+    frame["music"] = frame["sport"]
+    frame.to_csv(files / "extra.csv", index=False)
+    argv[2] = str(files / "extra.csv")
+    code, _, err = run([*argv, "--labels", "sport,tech,art,music", *output])
+    assert code == 1 and "['music']" in err and "not labels of the model" in err
+
+
+@pytest.fixture(scope="module")
+def blank_label_csv(files):
+    frame = pd.read_csv(files / "train.csv")
+    frame["sport"] = frame["sport"].astype(float)
+    frame.loc[[3, 7], "sport"] = np.nan
+    frame.to_csv(files / "blank.csv", index=False)
+    return files / "blank.csv"
+
+
+def test_a_blank_label_cell_is_an_unknown_label(files, blank_label_csv):
+    """fit learns around it; evaluate scores the fully labelled rows, and says so."""
+    labels = ["--labels", "sport,tech,art"]
+    code, out, err = run(
+        [
+            "fit",
+            str(blank_label_csv),
+            *labels,
+            "--output",
+            str(files / "blank.skmlp"),
+            "--epochs",
+            "3",
+        ]
+    )
+    assert code == 0, err
+    code, out, err = run(
+        ["evaluate", str(blank_label_csv), *labels, "--cv", "2", *FAST]
+    )
+    assert code == 0, err
+    assert "f1_micro" in out and "2 rows with an unknown label left out" in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["evaluate", *FAST],
+        ["compare", "--quiet", "--estimators", "binary_relevance,multilabel_mlp"],
+    ],
+)
+def test_evaluate_and_compare_work_on_a_one_label_file(files, command):
+    frame = pd.read_csv(files / "train.csv").drop(columns=["tech", "art"])
+    frame.to_csv(files / "one.csv", index=False)
+    code, out, err = run(
+        [
+            command[0],
+            str(files / "one.csv"),
+            "--labels",
+            "sport",
+            "--cv",
+            "2",
+            *command[1:],
+        ]
+    )
+    assert code == 0, err
+    assert "f1_micro" in out
+
+
+def test_predict_writes_standard_output_for_a_dash(files, model):
+    code, out, _ = run(["predict", str(model), str(files / "new.csv"), "--output", "-"])
+    assert code == 0 and out.splitlines()[0].startswith("p(sport)")
+    assert not (files / "-").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["fit", "train.csv", "--labels", "sport,tech,art", "--output", "FIFO"],
+        ["evaluate", "train.csv", "--labels", "sport,tech,art", "--json", "FIFO"],
+        ["compare", "train.csv", "--labels", "sport", "--plot", "FIFO"],
+        ["fit", "train.csv", "--labels", "sport,tech,art", "--output", "NODIR"],
+        [
+            "tune-thresholds",
+            "MODEL",
+            "train.csv",
+            "--labels",
+            "sport,tech,art",
+            "--output",
+            "FIFO",
+        ],
+    ],
+)
+def test_outputs_are_checked_before_any_training(
+    files, model, tmp_path, argv, monkeypatch
+):
+    import os
+    import stat
+
+    from sklearn.pipeline import Pipeline
+
+    def never(*args, **kwargs):
+        raise AssertionError("trained before checking the output")
+
+    monkeypatch.setattr(Pipeline, "fit", never)
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    where = {
+        "FIFO": str(fifo),
+        "NODIR": str(tmp_path / "no" / "m.skmlp"),
+        "MODEL": str(model),
+    }
+    argv = [where.get(a, str(files / a) if a.endswith(".csv") else a) for a in argv]
+    code, _, err = run(argv)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert ("FIFO" in err and str(fifo) in err) or str(tmp_path / "no") in err
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_a_crafted_model_file_is_a_one_line_error(files, model, tmp_path):
+    import zipfile
+
+    from skmultilabel_mlp import _persistence
+
+    crafted = tmp_path / "crafted.skmlp"
+
+    with zipfile.ZipFile(model) as zf:
+        net = zf.read("model.keras")
+    manifest = b"[1]"
+    with zipfile.ZipFile(crafted, "w") as zf:
+        zf.writestr("manifest.json", manifest)
+        zf.writestr("model.keras", net)
+        zf.writestr("checksum", _persistence._checksum(manifest, net))
+    code, _, err = run(["predict", str(crafted), str(files / "new.csv")])
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert str(crafted) in err
+
+
+def test_commands_keep_standard_error_for_the_users_messages(files, model):
+    """In a fresh process with no logging settings, the backend prints nothing."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_CPP")}
+    argv = ["predict", str(model), str(files / "new.csv"), "--output", "-"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "skmultilabel_mlp.cli", *argv],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0 and proc.stdout.startswith("p(sport)")
+    assert proc.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "user_level, flag, expected",
+    [(None, [], "3"), ("1", [], "1"), (None, ["--backend-logs"], None)],
+)
+def test_backend_logs_are_silenced_unless_asked_for(
+    files, model, monkeypatch, user_level, flag, expected
+):
+    import logging
+
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    if user_level is not None:
+        monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", user_level)
+    logger = logging.getLogger("tensorflow")
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
+    code, _, _ = run(["predict", str(model), str(files / "new.csv"), *flag])
+    assert code == 0
+    assert os.environ.get("TF_CPP_MIN_LOG_LEVEL") == expected
+    assert logger.level == (logging.NOTSET if flag else logging.ERROR)
