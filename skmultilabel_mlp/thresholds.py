@@ -71,8 +71,8 @@ class TunedThresholdMultiLabelClassifier(
         The tuned thresholds (all equal when ``per_label=False``).
     oof_proba_ : ndarray of shape (n_samples, n_labels)
         The out-of-fold probabilities the thresholds were tuned on.
-    classes_ : list of ndarray
-        ``[array([0, 1])] * n_labels``.
+    classes_ : ndarray of shape (n_labels, 2)
+        A ``[0, 1]`` row per label.
     label_names_ : ndarray of shape (n_labels,)
     n_labels_ : int
 

@@ -230,3 +230,31 @@ def test_tuned_classifier_takes_a_sparse_y_like_the_dense_one(multilabel_data):
     np.testing.assert_allclose(sparse.oof_proba_, dense.oof_proba_)
     np.testing.assert_allclose(sparse.thresholds_, dense.thresholds_)
     np.testing.assert_array_equal(sparse.predict(X), dense.predict(X))
+
+
+# k-NN warns on the column y the tuner forwards as given
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.DataConversionWarning")
+def test_tuned_classifier_with_int_cv_on_one_label_column(multilabel_data):
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.neighbors import KNeighborsClassifier
+
+    X, Y = multilabel_data
+    y = Y[:, 1:2]
+    tuned = TunedThresholdMultiLabelClassifier(
+        KNeighborsClassifier(), cv=3, random_state=0, min_positives=1
+    ).fit(X, y)
+    assert tuned.oof_proba_.shape == (60, 1) and tuned.n_labels_ == 1
+    # one label: the folds are scikit-learn's stratified ones on it
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+    expected = cross_val_predict(
+        KNeighborsClassifier(), X, y[:, 0], cv=folds, method="predict_proba"
+    )
+    np.testing.assert_allclose(tuned.oof_proba_[:, 0], expected[:, 1])
+    np.testing.assert_allclose(
+        tuned.thresholds_, tune_thresholds(y, tuned.oof_proba_, min_positives=1)
+    )
+    np.testing.assert_array_equal(
+        tuned.predict(X), (tuned.predict_proba(X) >= tuned.thresholds_).astype(int)
+    )
+    with pytest.raises(ValueError, match="pass a 2-D"):
+        TunedThresholdMultiLabelClassifier(KNeighborsClassifier(), cv=3).fit(X, y[:, 0])
