@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _engine
 from ._fitting import FittingMixin
+from ._incremental import IncrementalMixin
 from ._state import FittedStateMixin
 from ._targets import _is_label_set_sequence, columns_in_order
 from .metrics import exact_match_score
@@ -20,7 +21,12 @@ __all__ = ["MultiLabelMLPClassifier"]
 
 
 class MultiLabelMLPClassifier(
-    FittingMixin, FittedStateMixin, ClassifierMixin, MultiOutputMixin, BaseEstimator
+    FittingMixin,
+    IncrementalMixin,
+    FittedStateMixin,
+    ClassifierMixin,
+    MultiOutputMixin,
+    BaseEstimator,
 ):
     """Multi-label classifier: a Keras MLP with one sigmoid output per label.
 
@@ -76,6 +82,11 @@ default=None
         Hold out ``validation_fraction`` of the training rows (stratified by
         label) and stop when the validation loss has not improved by ``tol`` for
         ``n_iter_no_change`` epochs; the best weights are kept.
+    warm_start : bool, default=False
+        ``fit`` continues from the weights of the previous fit (same network
+        shape, a fresh optimiser, as scikit-learn's MLP) instead of new ones.
+        See also :meth:`partial_fit`, one epoch at a time with the optimiser
+        state kept.
     validation_fraction : float in (0, 1), default=0.1
         Share of rows held out when ``early_stopping``.
     n_iter_no_change : int >= 1, default=10
@@ -180,6 +191,7 @@ default=None
         "class_weight": [None, StrOptions({"balanced"}), dict, "array-like"],
         "missing_label": [None, Real],
         "early_stopping": ["boolean"],
+        "warm_start": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -205,6 +217,7 @@ default=None
         class_weight=None,
         missing_label=None,
         early_stopping=False,
+        warm_start=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
@@ -226,6 +239,7 @@ default=None
         self.class_weight = class_weight
         self.missing_label = missing_label
         self.early_stopping = early_stopping
+        self.warm_start = warm_start
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol

@@ -81,6 +81,7 @@ class FittingMixin:
         sample_weight = self._check_rows(X, targets, sample_weight)
         train, validation = self._validation_split(targets.Y)
         spec = self._fit_spec(X, targets, train)
+        start = self._warm_start_point(spec, targets)
         model, history = _engine.fit_keras(
             spec,
             _take(X, train),
@@ -94,6 +95,7 @@ class FittingMixin:
                 sample_weight[validation],
             ),
             callbacks=self.callbacks,
+            initial_layers=None if start is None else start["layers"],
         )
         diverged = divergence(history, model.get_weights())
         if diverged is not None:
@@ -143,11 +145,14 @@ class FittingMixin:
                     fit_rows = train
                 spec = est._fit_spec(dataset.X, dataset.targets, fit_rows)
                 constants = constant_labels(dataset.targets.Y[train])
+                start = est._warm_start_point(spec, dataset.targets)
             except Exception as exc:
                 out.append(exc)
                 continue
             out.append(est)
-            ready.append((len(out) - 1, dataset, fit_rows, val_rows, spec, constants))
+            ready.append(
+                (len(out) - 1, dataset, fit_rows, val_rows, spec, constants, start)
+            )
         # copies train together when their data can share one matrix
         groups = {}
         for item in ready:
@@ -170,6 +175,24 @@ class FittingMixin:
         if extra:
             return f"fit parameters {sorted(extra)}"
         return self._compiled_unsupported(X)
+
+    def _warm_start_point(self, spec, targets):
+        """The trained layers a ``warm_start`` fit continues from (None: a new
+        network). The optimiser starts afresh, as scikit-learn's MLP does."""
+        if not self.warm_start or not hasattr(self, "label_names_"):
+            return None
+        same = (
+            list(map(str, targets.label_names)) == list(map(str, self.label_names_))
+            and (targets.binary_classes is not None) == self._is_binary()
+        )
+        if not same:
+            raise ValueError(
+                "warm_start can only be used where y has the same labels as in "
+                f"the previous fit ({list(self.label_names_)[:10]}); set "
+                "warm_start=False to train a new network."
+            )
+        start = self._resume_point(spec)
+        return {"layers": start["layers"]}
 
     def _check_params(self):
         """scikit-learn's parameter validation, and no bool where a number is meant.
@@ -284,12 +307,15 @@ def _train_group(out, group, verbose):
             ],
             verbose=verbose,
             max_memory_mb=min(out[item[0]].max_memory_mb for item in group),
+            starts=[item[6] for item in group],
         )
     except Exception as exc:
         for item in group:
             out[item[0]] = exc
         return
-    for (k, dataset, _, _, spec, constants), (layers, history) in zip(group, trained):
+    for (k, dataset, _, _, spec, constants, _), (layers, history) in zip(
+        group, trained
+    ):
         weights = [a for kernel, bias, _ in layers for a in (kernel, bias)]
         diverged = divergence(history, weights)
         if diverged is not None:

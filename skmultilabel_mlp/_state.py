@@ -28,6 +28,7 @@ class FittedStateMixin:
         training row to that value, which they are then predicted with.
         """
         self._constant_labels_ = constants
+        vars(self).pop("_partial_state_", None)  # partial_fit sets it anew
         self.label_names_ = targets.label_names
         self.n_labels_ = targets.Y.shape[1]
         self.classes_ = (

@@ -54,13 +54,15 @@ def backend():
     return keras.config.backend()
 
 
-def fit_keras(spec, X, Y, sample_weight=None, *, validation_data=None, callbacks=None):
-    """Train one network through scikeras; ``(keras_model, history)``."""
+def fit_keras(spec, X, Y, sample_weight=None, **options):
+    """Train one network through scikeras; ``(keras_model, history)``.
+
+    ``options``: ``validation_data``, ``callbacks``, ``initial_layers`` (see
+    ``_solo.fit_keras``).
+    """
     from ._solo import fit_keras
 
-    return fit_keras(
-        spec, X, Y, sample_weight, validation_data=validation_data, callbacks=callbacks
-    )
+    return fit_keras(spec, X, Y, sample_weight, **options)
 
 
 def sparse_rows_fit(X):
@@ -73,8 +75,8 @@ def sparse_rows_fit(X):
 def train_stacked(specs, X, Y, rows, sample_weight=None, **options):
     """Train K networks on the compiled engine; a ``(layers, history)`` per spec.
 
-    ``options``: ``val_rows``, ``verbose``, ``max_memory_mb`` (see
-    ``_stacked.train_stacked``).
+    ``options``: ``val_rows``, ``verbose``, ``max_memory_mb``, ``starts``,
+    ``keep_state`` (see ``_stacked.train_stacked``).
     """
     from ._stacked import train_stacked
 

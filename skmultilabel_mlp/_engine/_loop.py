@@ -58,6 +58,10 @@ class Program:
     weighted: bool  # rows have sample weights other than 1
     pos_weighted: bool  # some copy weights the positive terms
     report: bool = False  # call the host after every epoch (``_progress``)
+    #: continue a training: ``data`` holds the optimiser's flat ``opt_state``,
+    #: each copy's step count ``t0`` and the epochs already run, ``epoch0``
+    resume: bool = False
+    keep_state: bool = False  # also return the optimiser state and step counts
     val_batch: int = 1024
 
 
@@ -220,18 +224,27 @@ def train(params, data, program, kit):
     Returns
     -------
     params, history_loss (E, K), history_val_loss (E, K), epochs_run (K,)
+        and, with ``program.keep_state``, ``(flat optimiser state, t (K,))``.
     """
     K, N = data["rows"].shape[0], ops.shape(data["rows"])[1]
     B, E = program.batch_size, program.epochs
     n_k, seeds = data["n_k"], data["seeds"]
     epochs_k = data["epochs"]
+    if program.resume:  # where an earlier training stopped
+        opt_state = _optim.unflatten_state(
+            program.optimizer, data["opt_state"], len(params)
+        )
+        t0, epoch0 = data["t0"], data["epoch0"]
+    else:
+        opt_state = _optim.init_state(program.optimizer, params)
+        t0, epoch0 = ops.zeros((K,), "float32"), 0
 
     def loss_fn(p, idx, valid, drop_keys):
         return _batch_loss(p, idx, valid, drop_keys, data, program, kit)
 
     def run_epoch(epoch, params, opt_state, t, active):
         order = _random.shuffled_positions(
-            _random.stream(seeds, _random.SHUFFLE, epoch), n_k, N
+            _random.stream(seeds, _random.SHUFFLE, epoch + epoch0), n_k, N
         )
         perm = ops.take_along_axis(data["rows"], order, axis=1)
         live = ops.where(active, n_k, 0)
@@ -321,8 +334,8 @@ def train(params, data, program, kit):
     state = (
         ops.convert_to_tensor(0, "int32"),
         list(params),
-        _optim.init_state(program.optimizer, params),
-        ops.zeros((K,), "float32"),
+        opt_state,
+        t0,
         best,
         epochs_k < 1,
         nan,
@@ -330,7 +343,12 @@ def train(params, data, program, kit):
         ops.zeros((K,), "int32"),
     )
     out = ops.while_loop(not_done, body, state)
-    _, params, _, _, (best_params, _, _), _, hist_loss, hist_val, epochs_run = out
+    _, params, opt_state, t, (best_params, _, _), _, hist_loss, hist_val, epochs_run = (
+        out
+    )
     if program.early_stopping:
         params = best_params  # Keras' restore_best_weights: the best epoch's
+    if program.keep_state:
+        state = (_optim.flatten_state(opt_state), t)
+        return params, hist_loss, hist_val, epochs_run, state
     return params, hist_loss, hist_val, epochs_run

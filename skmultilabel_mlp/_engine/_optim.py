@@ -12,7 +12,7 @@ Keras optimiser of the same name.
 
 from keras import ops
 
-__all__ = ["init_state", "step"]
+__all__ = ["flatten_state", "init_state", "step", "unflatten_state"]
 
 _BETA_1, _BETA_2, _EPSILON = 0.9, 0.999, 1e-7  # Adam, AdamW, Nadam
 _WEIGHT_DECAY = 0.004  # AdamW
@@ -32,6 +32,28 @@ def init_state(name, params):
         return [zeros]
     if name == "adagrad":
         return [[ops.full_like(p, _INITIAL_ACCUMULATOR) for p in params]]
+    if name == "sgd":
+        return []
+    raise ValueError(f"unknown optimizer {name!r}")
+
+
+def flatten_state(state):
+    """The optimiser's slots as one flat list of arrays (to pass in and out)."""
+    if isinstance(state, (list, tuple)):
+        return [a for part in state for a in flatten_state(part)]
+    return [state]
+
+
+def unflatten_state(name, flat, n_params):
+    """The inverse of :func:`flatten_state` for ``n_params`` weight arrays."""
+    flat = list(flat)
+    n = n_params
+    if name in ("adam", "adamw"):
+        return [flat[:n], flat[n : 2 * n]]
+    if name == "nadam":
+        return [flat[:n], flat[n : 2 * n], flat[2 * n]]
+    if name in ("rmsprop", "adagrad"):
+        return [flat[:n]]
     if name == "sgd":
         return []
     raise ValueError(f"unknown optimizer {name!r}")

@@ -32,10 +32,14 @@ __all__ = ["fit_keras", "predict_keras"]
 PREDICT_BATCH_SIZE = 4096
 
 
-def _build_compiled(spec, loss, steps):
+def _build_compiled(spec, loss, steps, initial_layers=None):
     model = build_mlp(
         spec.n_features, spec.n_labels, **spec.architecture, seed=spec.seed
     )
+    if initial_layers is not None:  # warm_start: continue from trained weights
+        model.set_weights(
+            [w for kernel, bias, _ in initial_layers for w in (kernel, bias)]
+        )
     compile_like_solo(model, spec.optimizer, spec.learning_rate, loss, steps)
     return model
 
@@ -112,7 +116,16 @@ def _dense(X):
     return X.toarray() if sp.issparse(X) else X
 
 
-def fit_keras(spec, X, Y, sample_weight=None, *, validation_data=None, callbacks=None):
+def fit_keras(
+    spec,
+    X,
+    Y,
+    sample_weight=None,
+    *,
+    validation_data=None,
+    callbacks=None,
+    initial_layers=None,
+):
     """Train ``spec``'s network through scikeras; return ``(keras_model, history)``.
 
     ``X`` is float32 (dense or CSR), ``Y`` float32 ``(n, L)`` with NaN for unknown
@@ -131,7 +144,11 @@ def fit_keras(spec, X, Y, sample_weight=None, *, validation_data=None, callbacks
         )
     loss = make_loss(spec.masked, spec.pos_weight)
     build = functools.partial(
-        _build_compiled, spec, loss, -(-X.shape[0] // spec.batch_size)
+        _build_compiled,
+        spec,
+        loss,
+        -(-X.shape[0] // spec.batch_size),
+        initial_layers,
     )
     # The seed goes straight to the initializers and the shuffle, not through
     # scikeras' global-seed context, which turns on TensorFlow's op determinism

@@ -55,7 +55,16 @@ def _group_key(spec):
 
 
 def train_stacked(
-    specs, X, Y, rows, sample_weight=None, val_rows=None, verbose=0, max_memory_mb=None
+    specs,
+    X,
+    Y,
+    rows,
+    sample_weight=None,
+    val_rows=None,
+    verbose=0,
+    max_memory_mb=None,
+    starts=None,
+    keep_state=False,
 ):
     """Train one network per spec; return a ``(layers, history)`` per spec.
 
@@ -78,13 +87,21 @@ def train_stacked(
         Copies that would need more memory together than this (their weights,
         optimiser slots and batch activations; the data is shared) train in
         several computations.
+    starts : list of K (dict or None), or None
+        Where a copy's training continues from: ``{"layers": ...}`` (its
+        initial weights, a fresh optimiser: ``warm_start``), plus
+        ``"opt_state"``, ``"t"`` and ``"epoch"`` as a ``keep_state`` training
+        returned them (the optimiser goes on: ``partial_fit``).
+    keep_state : bool
+        Also return each copy's optimiser state, for a later ``starts``.
 
     Returns
     -------
-    list of ``(layers, history)``
+    list of ``(layers, history)`` (``(layers, history, state)`` with ``keep_state``)
         ``layers`` is ``[(kernel, bias, activation), ...]``; ``history`` has
         ``"loss"`` (and ``"val_loss"``) per epoch run.
     """
+    starts = [None] * len(specs) if starts is None else starts
     weights = (
         None
         if sample_weight is None or np.all(sample_weight == 1)
@@ -94,7 +111,9 @@ def train_stacked(
     val_rows = [None] * len(specs) if val_rows is None else val_rows
     groups = {}
     for k, spec in enumerate(specs):
-        groups.setdefault(_group_key(spec), []).append(k)
+        # a copy that continues a training, or keeps its state, trains alone
+        alone = (k,) if keep_state or starts[k] is not None else ()
+        groups.setdefault((*_group_key(spec), *alone), []).append(k)
     out = [None] * len(specs)
     chunks = [
         chunk
@@ -110,6 +129,8 @@ def train_stacked(
             [rows[k] for k in members],
             [val_rows[k] for k in members],
             verbose,
+            starts[members[0]] if len(members) == 1 else None,
+            keep_state,
         )
         for k, result in zip(members, trained):
             out[k] = result
@@ -153,7 +174,9 @@ def _pad_rows(index_arrays):
     return padded, sizes
 
 
-def _train_group(specs, features, Y, weights, rows, val_rows, verbose):
+def _train_group(
+    specs, features, Y, weights, rows, val_rows, verbose, start=None, keep_state=False
+):
     spec0 = specs[0]
     n_hidden = len(spec0.hidden_layer_sizes)
     widths = [max(s.hidden_layer_sizes[i] for s in specs) for i in range(n_hidden)]
@@ -175,6 +198,8 @@ def _train_group(specs, features, Y, weights, rows, val_rows, verbose):
         weighted=weights is not None,
         pos_weighted=any(s.pos_weight is not None for s in specs),
         report=bool(verbose),
+        resume=start is not None and "opt_state" in start,
+        keep_state=keep_state,
     )
     train_rows, n_k = _pad_rows(rows)
     vrows, v_k = _pad_rows([np.zeros(0, int) if v is None else v for v in val_rows])
@@ -209,6 +234,11 @@ def _train_group(specs, features, Y, weights, rows, val_rows, verbose):
             for i, w in enumerate(widths)
         ],
     }
+    initial_params = _initial_params if start is None else _given(start["layers"])
+    if program.resume:
+        data["opt_state"] = [np.asarray(a, np.float32) for a in start["opt_state"]]
+        data["t0"] = np.array([start["t"]], np.float32)
+        data["epoch0"] = np.int32(start["epoch"])
     if keras.config.backend() == "jax":
         from ._stacked_jax import run
     else:
@@ -219,16 +249,41 @@ def _train_group(specs, features, Y, weights, rows, val_rows, verbose):
     try:
         with _progress.listening(listener) as number:
             data["listener"] = np.int32(number)
-            params, hist_loss, hist_val, epochs_run = run(
-                program, data, specs, widths, _initial_params
-            )
+            out = run(program, data, specs, widths, initial_params, start is not None)
     finally:
         if listener is not None:
             listener.close()
-    return [
+    params, hist_loss, hist_val, epochs_run = out[:4]
+    trained = [
         _unpack(spec, params, k, hist_loss, hist_val if early else None, epochs_run)
         for k, spec in enumerate(specs)
     ]
+    if not keep_state:
+        return trained
+    flat, t = out[4]
+    epoch0 = int(data.get("epoch0", 0))
+    return [
+        (
+            layers,
+            history,
+            {
+                "opt_state": [np.array(a[k : k + 1]) for a in flat],
+                "t": float(t[k]),
+                "epoch": epoch0 + int(epochs_run[k]),
+            },
+        )
+        for k, (layers, history) in enumerate(trained)
+    ]
+
+
+def _given(layers):
+    """The ``initial_params`` of a training that starts from trained ``layers``."""
+    given = [np.asarray(a[None], np.float32) for k, b, _ in layers for a in (k, b)]
+
+    def initial_params(specs, widths):
+        return [a.copy() for a in given]
+
+    return initial_params
 
 
 def _floats(values):

@@ -196,8 +196,8 @@ def _padded(data):
     return out
 
 
-def run(program, data, specs, widths, initial_params):
-    """Run the program; return numpy ``(params, history_loss, history_val, epochs_run)``."""
+def run(program, data, specs, widths, initial_params, given=False):
+    """Run the program; ``_loop.train``'s outputs as NumPy arrays."""
     quick = _training_flop(specs, data) < QUICK_FLOP
     data = _padded(data)
     # tracing makes many small Python objects; with TensorFlow and Keras loaded
@@ -205,7 +205,7 @@ def run(program, data, specs, widths, initial_params):
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if program.padded_units:
+        if program.padded_units or given:
             out = _call(
                 "given", quick, initial_params(specs, widths), data, program=program
             )
@@ -223,8 +223,8 @@ def run(program, data, specs, widths, initial_params):
                 initializers=tuple(name for name, _ in kernels[0]),
                 widths=specs[0].widths,
             )
-        params, hist_loss, hist_val, epochs_run = jax.device_get(out)
+        out = jax.device_get(out)
     finally:
         if collecting:
             gc.enable()
-    return [np.asarray(p) for p in params], hist_loss, hist_val, epochs_run
+    return jax.tree_util.tree_map(np.asarray, tuple(out))

@@ -104,8 +104,8 @@ def _function(program, params, data):
     return _functions[key]
 
 
-def run(program, data, specs, widths, initial_params):
-    """Run the program; return numpy ``(params, history_loss, history_val, epochs_run)``."""
+def run(program, data, specs, widths, initial_params, given=False):
+    """Run the program; ``_loop.train``'s outputs as NumPy arrays."""
     params = initial_params(specs, widths)
     logger = tf.get_logger()
     level = logger.level
@@ -116,10 +116,4 @@ def run(program, data, specs, widths, initial_params):
         out = _function(program, params, data)(params, data)
     finally:
         logger.setLevel(level)
-    params, hist_loss, hist_val, epochs_run = out
-    return (
-        [p.numpy() for p in params],
-        hist_loss.numpy(),
-        hist_val.numpy(),
-        epochs_run.numpy(),
-    )
+    return tf.nest.map_structure(lambda t: t.numpy(), tuple(out))

@@ -1,0 +1,218 @@
+"""Training that goes on: ``partial_fit`` and the starting point of ``warm_start``.
+
+:class:`IncrementalMixin` is the part of ``MultiLabelMLPClassifier`` that
+continues from trained weights. ``partial_fit`` runs one epoch over the rows
+it is given, on the compiled engine, with the optimiser's state (moments, step
+count) kept from one call to the next, so that a stream of chunks trains like
+the epochs of one fit over data that never fits in memory at once. The label
+set is fixed by the first call (from ``classes`` or the first ``y``).
+"""
+
+import dataclasses
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from . import _engine
+from ._copies import Dataset, stack
+from ._outcome import divergence
+from ._targets import (
+    EncodedTargets,
+    _encode_binary,
+    _is_1d,
+    _is_label_set_sequence,
+    columns_in_order,
+    encode_targets,
+)
+
+__all__ = ["IncrementalMixin"]
+
+
+class IncrementalMixin:
+    """``partial_fit`` and the layers ``warm_start`` continues from."""
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch over ``X``, ``y``, continuing the current network.
+
+        The first call starts a network (or continues the weights of an
+        earlier ``fit``, with a fresh optimiser); every later call continues
+        from the last one, its optimiser state (Adam's moments, the step
+        count) included, also after :func:`~skmultilabel_mlp.save` and
+        :func:`~skmultilabel_mlp.load`. Early stopping does not apply (as in
+        scikit-learn's ``MLPClassifier.partial_fit``); each call adds its
+        epoch's loss to ``history_["loss"]``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like, sparse matrix, DataFrame or sequence of label sets
+            The targets of these rows, in any form ``fit`` takes.
+        classes : array-like or None, default=None
+            Every label the model will ever see, fixed by the first call:
+            the label names of a sequence of label sets (a chunk may lack
+            some), or the classes of a 1-D ``y``. For an indicator matrix the
+            labels are its columns (``classes``, if given, must have one entry
+            per column). Ignored after the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : MultiLabelMLPClassifier
+        """
+        self._check_params()
+        if isinstance(self.class_weight, str):
+            raise ValueError(
+                "class_weight='balanced' needs the whole data, which partial_fit "
+                "never sees; compute the weights once (e.g. negatives / positives "
+                "per label) and pass them as a dict or an array."
+            )
+        first = not hasattr(self, "label_names_")
+        X = self._validate_features(X, reset=first)
+        if sp.issparse(X) and not _engine.sparse_rows_fit(X):
+            X = X.toarray()
+        if first:
+            targets = _first_targets(y, classes, self.missing_label)
+        else:
+            self._check_same_classes(classes)
+            targets = self._later_targets(y)
+        weights = self._check_rows(X, targets, sample_weight)
+        spec = dataclasses.replace(
+            self._fit_spec(X, targets, None), epochs=1, early_stopping=None
+        )
+        start = None if first else self._resume_point(spec)
+        Xs, Y, w, _ = stack([Dataset(X, targets, weights)])
+        ((layers, history, state),) = _engine.train_stacked(
+            [spec],
+            Xs,
+            Y,
+            [np.arange(X.shape[0])],
+            sample_weight=w,
+            verbose=self.verbose,
+            starts=[start],
+            keep_state=True,
+        )
+        error = divergence(history, [a for k, b, _ in layers for a in (k, b)])
+        if error is not None:
+            raise error
+        if not first:
+            history = {"loss": list(self.history_.get("loss", [])) + history["loss"]}
+        self._set_fitted(targets, spec, history, {}, layers=layers)
+        self._partial_state_ = {"optimizer": spec.optimizer, **state}
+        return self
+
+    def _check_same_classes(self, classes):
+        if classes is None:
+            return
+        fitted = self.classes_ if self._is_binary() else self.label_names_
+        if sorted(map(str, classes)) != sorted(map(str, fitted)):
+            raise ValueError(
+                f"classes={list(classes)} differs from the first partial_fit "
+                f"call's {list(fitted)}; the label set is fixed by the first call."
+            )
+
+    def _later_targets(self, y):
+        """``y`` of a later ``partial_fit`` call, encoded on the fitted labels."""
+        names = self.label_names_
+        if self._is_binary():
+            if not _is_1d(y):
+                raise ValueError(
+                    "the classifier was started on a 1-D y (one label); pass a "
+                    "1-D y to partial_fit again."
+                )
+            return _encode_on_classes(y, self.classes_)
+        if _is_label_set_sequence(y):
+            return _encode_label_sets(y, names, self.missing_label)
+        if hasattr(y, "columns"):
+            y = columns_in_order(y, names)
+        targets = encode_targets(y, missing_label=self.missing_label)
+        if targets.Y.shape[1] != len(names) or targets.binary_classes is not None:
+            raise ValueError(
+                f"y has {targets.Y.shape[1]} label columns but the classifier was "
+                f"started on {len(names)} labels {list(names)[:10]}; give every "
+                "partial_fit call the same labels."
+            )
+        return EncodedTargets(targets.Y, names, None)
+
+    def _resume_point(self, spec):
+        """Where the next training of ``spec`` starts: the trained weights (and
+        the optimiser state of the last ``partial_fit``, if there is one)."""
+        layers = self._trained_layers()
+        shapes = [kernel.shape for kernel, _, _ in layers]
+        expected = list(zip(spec.widths[:-1], spec.widths[1:]))
+        if shapes != expected:
+            raise ValueError(
+                f"the fitted network has layers {shapes} but the parameters ask "
+                f"for {expected} (hidden_layer_sizes={spec.hidden_layer_sizes}); "
+                "warm_start and partial_fit continue the same network: refit "
+                "from scratch with warm_start=False to change its shape."
+            )
+        start = {"layers": layers}
+        state = getattr(self, "_partial_state_", None)
+        if state is not None and state["optimizer"] == spec.optimizer:
+            start.update(
+                opt_state=state["opt_state"], t=state["t"], epoch=state["epoch"]
+            )
+        return start
+
+    def _trained_layers(self):
+        layers = self._layers_
+        if layers is None:
+            layers = _engine.network_from_model(self._keras_model_)
+        if layers is None:
+            raise ValueError(
+                "model_ is not a network this classifier built, so training "
+                "cannot continue from it; fit again with warm_start=False."
+            )
+        return [(np.asarray(k), np.asarray(b), act) for k, b, act in layers]
+
+
+def _first_targets(y, classes, missing_label):
+    """``y`` of the first ``partial_fit`` call, on the label set ``classes`` fixes."""
+    if classes is None:
+        return encode_targets(y, missing_label=missing_label)
+    if _is_label_set_sequence(y):
+        return _encode_label_sets(y, np.asarray(list(classes), dtype=object), None)
+    if _is_1d(y):
+        return _encode_on_classes(y, np.unique(np.asarray(classes)))
+    targets = encode_targets(y, missing_label=missing_label)
+    if len(classes) != targets.Y.shape[1]:
+        raise ValueError(
+            f"classes has {len(classes)} entries but y has {targets.Y.shape[1]} "
+            "label columns; for an indicator matrix give one entry per column, "
+            "or leave classes out."
+        )
+    return targets
+
+
+def _encode_label_sets(y, names, _missing_label):
+    mlb = MultiLabelBinarizer(classes=list(names))
+    rows = list(y)
+    unknown = sorted({str(v) for row in rows for v in row} - set(map(str, names)))
+    if unknown:
+        raise ValueError(
+            f"y names labels {unknown[:10]} that are not among the classifier's "
+            f"labels {list(names)[:10]}; give every label in classes= on the "
+            "first partial_fit call."
+        )
+    Y = mlb.fit_transform(rows).astype(np.float32)
+    return EncodedTargets(Y, np.asarray(list(names), dtype=object), None)
+
+
+def _encode_on_classes(y, classes):
+    """A 1-D ``y`` as the label "is ``classes[-1]``", checked against ``classes``."""
+    classes = np.asarray(classes)
+    encoded, found = _encode_binary(y)
+    if set(found.tolist()) <= {0, 1} and set(classes.tolist()) <= {0, 1}:
+        Y = np.asarray(encoded, dtype=np.float32).reshape(-1, 1)
+        return EncodedTargets(Y, np.array([0], dtype=object), np.array([0, 1]))
+    values = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
+    known = np.array([v is not None and v == v for v in values], dtype=bool)
+    extra = sorted(set(values[known].tolist()) - set(classes.tolist()))
+    if extra:
+        raise ValueError(
+            f"y has classes {extra[:5]} that are not in classes "
+            f"{classes.tolist()}; give every class on the first call."
+        )
+    Y = np.where(known, values == classes[-1], np.nan).astype(np.float32)
+    return EncodedTargets(Y.reshape(-1, 1), np.array([0], dtype=object), classes)

@@ -1,0 +1,145 @@
+"""``partial_fit`` and ``warm_start`` (issue 15, item 3), with scikit-learn's
+``test_mlp`` tests of them ported."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from keras.callbacks import History
+
+from skmultilabel_mlp import MultiLabelMLPClassifier
+
+NET = dict(hidden_layer_sizes=(8,), random_state=0)
+
+
+def _data(n=80, n_labels=3, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.rand(n, 5).astype(np.float32)
+    Y = ((X[:, :n_labels] + 0.4 * rng.rand(n, n_labels)) > 0.7).astype(int)
+    return X, Y
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "nadam", "sgd", "rmsprop", "adagrad"])
+def test_partial_fit_epochs_equal_one_fit(optimizer):
+    # ported from sklearn's test_partial_fit_classification (there: predictions
+    # of partial_fit epochs equal fit's): here the network is the same to the
+    # bit, as each call continues the optimiser state, the shuffle stream and
+    # the dropout stream where the previous one stopped
+    X, Y = _data()
+    params = dict(NET, optimizer=optimizer, dropout=0.2, alpha=0.01)
+    fitted = MultiLabelMLPClassifier(epochs=4, **params).fit(X, Y)
+    streamed = MultiLabelMLPClassifier(**params)
+    for _ in range(4):
+        assert streamed.partial_fit(X, Y) is streamed
+    np.testing.assert_array_equal(streamed.predict_proba(X), fitted.predict_proba(X))
+    np.testing.assert_allclose(streamed.history_["loss"], fitted.history_["loss"])
+
+
+def test_partial_fit_on_chunks_keeps_learning():
+    X, Y = _data(n=400)
+    clf = MultiLabelMLPClassifier(learning_rate=0.01, **NET)
+    for _ in range(15):
+        for chunk in np.array_split(np.arange(400), 4):
+            clf.partial_fit(X[chunk], Y[chunk])
+    assert len(clf.history_["loss"]) == 60
+    assert clf.history_["loss"][-1] < 0.8 * clf.history_["loss"][0]
+
+
+def test_partial_fit_sparse_x_and_y():
+    X, Y = _data()
+    dense = MultiLabelMLPClassifier(**NET)
+    sparse = MultiLabelMLPClassifier(**NET)
+    for _ in range(2):
+        dense.partial_fit(X, Y)
+        sparse.partial_fit(sp.csr_matrix(X), sp.csr_matrix(Y))
+    np.testing.assert_allclose(
+        sparse.predict_proba(X), dense.predict_proba(X), atol=1e-5
+    )
+
+
+def test_partial_fit_label_set_fixed_by_classes():
+    # ported from sklearn's test_partial_fit_unseen_classes: the first chunk
+    # lacks a label that classes= names
+    X, _ = _data(n=20)
+    clf = MultiLabelMLPClassifier(**NET)
+    clf.partial_fit(X[:10], [{"a"}, {"b"}] * 5, classes=["a", "b", "c"])
+    np.testing.assert_array_equal(clf.label_names_, ["a", "b", "c"])
+    clf.partial_fit(X[10:], [{"c"}, set()] * 5)
+    assert clf.predict_proba(X).shape == (20, 3)
+    with pytest.raises(ValueError, match="not among the classifier's labels"):
+        clf.partial_fit(X[:2], [{"d"}, set()])
+    # ported from sklearn's test_partial_fit_classes_error
+    with pytest.raises(ValueError, match="fixed by the first call"):
+        clf.partial_fit(X[:2], [{"a"}, set()], classes=["a", "b"])
+
+
+def test_partial_fit_one_d_classes():
+    X, _ = _data(n=20)
+    clf = MultiLabelMLPClassifier(**NET)
+    clf.partial_fit(X[:10], np.array(["spam"] * 10), classes=["ham", "spam"])
+    np.testing.assert_array_equal(clf.classes_, ["ham", "spam"])
+    clf.partial_fit(X[10:], np.array(["ham", "spam"] * 5))
+    assert set(clf.predict(X)) <= {"ham", "spam"}
+    with pytest.raises(ValueError, match="not in classes"):
+        clf.partial_fit(X[:2], np.array(["eggs", "ham"]))
+
+
+def test_partial_fit_refuses_other_labels_and_balanced():
+    X, Y = _data()
+    clf = MultiLabelMLPClassifier(**NET).partial_fit(X, Y)
+    with pytest.raises(ValueError, match="same labels"):
+        clf.partial_fit(X, Y[:, :2])
+    with pytest.raises(ValueError, match="balanced"):
+        MultiLabelMLPClassifier(class_weight="balanced", **NET).partial_fit(X, Y)
+    with pytest.raises(ValueError, match="features"):
+        clf.partial_fit(X[:, :3], Y)
+
+
+def test_partial_fit_continues_after_save_and_load(tmp_path):
+    from skmultilabel_mlp import load, save
+
+    X, Y = _data()
+    reference = MultiLabelMLPClassifier(**NET)
+    for _ in range(3):
+        reference.partial_fit(X, Y)
+    clf = MultiLabelMLPClassifier(**NET).partial_fit(X, Y)
+    save(clf, tmp_path / "m.zip")
+    loaded = load(tmp_path / "m.zip")
+    for _ in range(2):
+        loaded.partial_fit(X, Y)
+    np.testing.assert_allclose(
+        loaded.predict_proba(X), reference.predict_proba(X), atol=1e-6
+    )
+
+
+def test_partial_fit_after_fit_continues_its_weights():
+    X, Y = _data()
+    clf = MultiLabelMLPClassifier(epochs=5, **NET).fit(X, Y)
+    P = clf.predict_proba(X)
+    clf.set_params(learning_rate=1e-12).partial_fit(X, Y)
+    np.testing.assert_allclose(clf.predict_proba(X), P, atol=1e-6)
+    assert len(clf.history_["loss"]) == 6
+
+
+@pytest.mark.parametrize("callbacks", [None, [History()]])
+def test_warm_start_continues_from_the_fitted_weights(callbacks):
+    # ported from sklearn's test_warm_start: a second fit starts where the
+    # first ended (a near-zero step keeps the model), a cold one does not
+    X, Y = _data()
+    clf = MultiLabelMLPClassifier(epochs=5, callbacks=callbacks, **NET).fit(X, Y)
+    P = clf.predict_proba(X)
+    clf.set_params(warm_start=True, learning_rate=1e-12, random_state=1).fit(X, Y)
+    np.testing.assert_allclose(clf.predict_proba(X), P, atol=1e-6)
+    clf.set_params(warm_start=False).fit(X, Y)
+    assert np.abs(clf.predict_proba(X) - P).max() > 1e-3
+
+
+def test_warm_start_refuses_other_labels_or_shape():
+    # ported from sklearn's test_warm_start (its error on changed classes)
+    X, Y = _data()
+    clf = MultiLabelMLPClassifier(epochs=2, warm_start=True, **NET).fit(X, Y)
+    with pytest.raises(ValueError, match="same labels"):
+        clf.fit(X, Y[:, :2])
+    with pytest.raises(ValueError, match="same network"):
+        clf.set_params(hidden_layer_sizes=(4,)).fit(X, Y)
+    # a failed fit keeps the fitted state
+    assert clf.predict_proba(X).shape == Y.shape
