@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.preprocessing import StandardScaler
 
 __all__ = [
+    "check_threshold",
     "fitted_state",
     "params",
     "parse",
@@ -138,6 +139,17 @@ def params(manifest, path, estimator_class):
     return p, widths
 
 
+def check_threshold(params, n_labels, path):
+    """``threshold``: one number in [0, 1], or one per label."""
+    t = params.get("threshold", 0.5)
+    values = t if isinstance(t, list) else [t]
+    if not (
+        _numbers(values, n_labels if isinstance(t, list) else 1)
+        and all(0 <= v <= 1 for v in values)
+    ):
+        _fail(path, "params 'threshold'", f"a number or {n_labels} numbers in [0, 1]")
+
+
 def _names(values):
     """A 1-D object array, tuples kept as elements (``np.asarray`` would add a dim)."""
     out = np.empty(len(values), dtype=object)
@@ -165,10 +177,15 @@ def fitted_state(manifest, path):
         ):
             _fail(path, "fitted 'feature_names_in_'", f"{n_features} strings")
         f["feature_names_in_"] = _names(names)
-    if f.get("classes_") is not None and not (
-        isinstance(f["classes_"], list) and len(f["classes_"]) == 2
+    classes = f.get("classes_")
+    if classes is not None and not (
+        n_labels == 1
+        and isinstance(classes, list)
+        and len(classes) == 2
+        and all(isinstance(c, (str, Real)) for c in classes)
+        and classes[0] != classes[1]
     ):
-        _fail(path, "fitted 'classes_'", "null or the two classes of a binary target")
+        _fail(path, "fitted 'classes_'", "null, or the two classes of a binary target")
     if f.get("pos_weight_") is not None and not _numbers(f["pos_weight_"], n_labels):
         _fail(path, "fitted 'pos_weight_'", f"null or {n_labels} numbers")
     history = f.get("history_")

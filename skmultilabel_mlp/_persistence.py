@@ -244,6 +244,7 @@ def load(path, *, key=None):
         )
     params, widths = _manifest.params(manifest, path, MultiLabelMLPClassifier)
     fitted = _manifest.fitted_state(manifest, path)
+    _manifest.check_threshold(params, fitted["n_labels_"], path)
     scaler = manifest.get("standard_scaler")
     if scaler is not None:
         scaler = _manifest.restore_scaler(scaler, fitted["n_features_in_"], path)
