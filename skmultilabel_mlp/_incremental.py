@@ -16,7 +16,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from . import _engine
 from ._copies import Dataset, stack
-from ._outcome import divergence
+from ._outcome import constant_labels, divergence, label_counts
 from ._targets import (
     EncodedTargets,
     _encode_binary,
@@ -95,10 +95,22 @@ class IncrementalMixin:
         error = divergence(history, [a for k, b, _ in layers for a in (k, b)])
         if error is not None:
             raise error
+        # the labels with one value in every row seen so far are predicted
+        # with it, as after a fit on all those rows
+        positives, known = label_counts(targets.Y)
+        seen = getattr(self, "_partial_state_", None)
+        if seen is not None:
+            positives, known = positives + seen["positives"], known + seen["known"]
         if not first:
             history = {"loss": list(self.history_.get("loss", [])) + history["loss"]}
-        self._set_fitted(targets, spec, history, {}, layers=layers)
-        self._partial_state_ = {"optimizer": spec.optimizer, **state}
+        constants = constant_labels(None, counts=(positives, known))
+        self._set_fitted(targets, spec, history, constants, layers=layers)
+        self._partial_state_ = {
+            "optimizer": spec.optimizer,
+            "positives": positives,
+            "known": known,
+            **state,
+        }
         return self
 
     def _check_same_classes(self, classes):

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["constant_labels", "divergence"]
+__all__ = ["constant_labels", "divergence", "label_counts"]
 
 
 def divergence(history, weights):
@@ -39,19 +39,22 @@ def divergence(history, weights):
     return None
 
 
-def constant_labels(Y):
+def label_counts(Y):
+    """Per label, the positive and the known entries of ``Y`` (two arrays)."""
+    if sp.issparse(Y):
+        return np.asarray(Y.sum(axis=0)).ravel(), np.full(Y.shape[1], Y.shape[0])
+    return np.nansum(Y, axis=0), np.sum(~np.isnan(Y), axis=0)
+
+
+def constant_labels(Y, counts=None):
     """``{label index: value}`` for labels with one known value (0 or 1) in ``Y``.
 
     Such a label is predicted with that value exactly, as scikit-learn's
     ``OneVsRestClassifier`` does for a label present in all (or no) training
-    rows: a network would only approach it.
+    rows: a network would only approach it. ``counts`` (``label_counts`` of
+    all rows seen, for ``partial_fit``) replaces ``Y``'s own.
     """
-    if sp.issparse(Y):
-        positives = np.asarray(Y.sum(axis=0)).ravel()
-        known = np.full(Y.shape[1], Y.shape[0])
-    else:
-        positives = np.nansum(Y, axis=0)
-        known = np.sum(~np.isnan(Y), axis=0)
+    positives, known = label_counts(Y) if counts is None else counts
     return {
         int(j): float(positives[j] > 0)
         for j in np.flatnonzero((positives == 0) | (positives == known))

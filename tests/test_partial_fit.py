@@ -4,6 +4,8 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from keras.callbacks import History
 
 from skmultilabel_mlp import MultiLabelMLPClassifier
@@ -143,3 +145,26 @@ def test_warm_start_refuses_other_labels_or_shape():
         clf.set_params(hidden_layer_sizes=(4,)).fit(X, Y)
     # a failed fit keeps the fitted state
     assert clf.predict_proba(X).shape == Y.shape
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    epochs=st.integers(1, 3),
+    batch_size=st.sampled_from([1, 7, 32, 500]),
+    n=st.integers(2, 40),
+    sparse_x=st.booleans(),
+)
+def test_partial_fit_property_equals_fit(epochs, batch_size, n, sparse_x):
+    # for any rows, batch size and number of epochs: partial_fit epochs are
+    # fit's epochs, and every call adds one loss to the history
+    X, Y = _data(n=n)
+    X = sp.csr_matrix(X) if sparse_x else X
+    params = dict(NET, batch_size=batch_size)
+    streamed = MultiLabelMLPClassifier(**params)
+    for e in range(epochs):
+        streamed.partial_fit(X, Y)
+        assert len(streamed.history_["loss"]) == e + 1
+    fitted = MultiLabelMLPClassifier(epochs=epochs, **params).fit(X, Y)
+    P = streamed.predict_proba(X)
+    assert np.all(np.isfinite(P))
+    np.testing.assert_allclose(P, fitted.predict_proba(X), atol=1e-6)
