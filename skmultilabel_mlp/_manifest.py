@@ -181,11 +181,13 @@ def fitted_state(manifest, path):
     if classes is not None and not (
         n_labels == 1
         and isinstance(classes, list)
-        and len(classes) == 2
+        and len(classes) in (1, 2)
         and all(isinstance(c, (str, Real)) for c in classes)
-        and classes[0] != classes[1]
+        and len(set(map(str, classes))) == len(classes)
     ):
-        _fail(path, "fitted 'classes_'", "null, or the two classes of a binary target")
+        _fail(
+            path, "fitted 'classes_'", "null, or the one or two classes of a 1-D target"
+        )
     if f.get("pos_weight_") is not None and not _numbers(f["pos_weight_"], n_labels):
         _fail(path, "fitted 'pos_weight_'", f"null or {n_labels} numbers")
     history = f.get("history_")
@@ -194,6 +196,19 @@ def fitted_state(manifest, path):
         and all(isinstance(k, str) and _numbers(v) for k, v in history.items())
     ):
         _fail(path, "fitted 'history_'", "an object of lists of numbers")
+    constants = f.get("constant_labels_", [])
+    if not (
+        isinstance(constants, list)
+        and all(
+            isinstance(c, list)
+            and len(c) == 2
+            and _is_int(c[0])
+            and c[0] < n_labels
+            and c[1] in (0, 1)
+            for c in constants
+        )
+    ):
+        _fail(path, "fitted 'constant_labels_'", "a list of [label index, 0 or 1]")
     for key in ("classes_", "pos_weight_"):
         f.setdefault(key, None)
     return f

@@ -18,12 +18,14 @@ before the network's own archive is opened, and anything malformed is a
 
 import hashlib
 import hmac
+import io
 import itertools
 import json
 import warnings
 import zipfile
 from pathlib import Path
 
+import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -38,6 +40,7 @@ __all__ = ["load", "save"]
 FORMAT = "skmultilabel-mlp/1"
 _PARTS = ("manifest.json", "model.keras", "checksum")
 # hex digests: 64 characters; anything larger is not ours
+_OPTIMIZER = "optimizer.npz"  # only after partial_fit
 _SMALL_PARTS = {"checksum": 1024, "signature": 1024}
 
 
@@ -121,12 +124,24 @@ def save(estimator, path, *, key=None):
         "fitted": _manifest.to_json(estimator._fitted_state()),
         "model_sha256": hashlib.sha256(model_bytes).hexdigest(),
     }
+    partial = estimator._partial_fit_state()
+    optimizer_bytes = None
+    if partial is not None:  # partial_fit goes on after load: its optimiser state
+        meta, arrays = partial
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
+        optimizer_bytes = buffer.getvalue()
+        # the manifest (checksummed, signed) holds the member's hash
+        meta["sha256"] = hashlib.sha256(optimizer_bytes).hexdigest()
+        manifest["partial_fit"] = meta
     manifest_bytes = json.dumps(manifest, indent=1, sort_keys=True).encode()
 
     def write(tmp):
         with zipfile.ZipFile(tmp, "w") as zf:
             zf.writestr("manifest.json", manifest_bytes)
             zf.writestr("model.keras", model_bytes)
+            if optimizer_bytes is not None:
+                zf.writestr(_OPTIMIZER, optimizer_bytes)
             zf.writestr("checksum", _checksum(manifest_bytes, model_bytes))
             if key is not None:
                 zf.writestr("signature", _signature(key, manifest_bytes, model_bytes))
@@ -145,7 +160,7 @@ def _read(path, key):
         _archive.check_members(zf, path, limits=_SMALL_PARTS)
         parts = {
             name: _archive.read(zf, name, path)
-            for name in (*_PARTS, "signature")
+            for name in (*_PARTS, "signature", _OPTIMIZER)
             if name in names
         }
     manifest_bytes, model_bytes = parts["manifest.json"], parts["model.keras"]
@@ -167,7 +182,25 @@ def _read(path, key):
         expected = _signature(key, manifest_bytes, model_bytes).encode()
         if not hmac.compare_digest(signature, expected):
             raise ValueError(f"{path}: signature mismatch; refusing to load.")
-    return manifest_bytes, model_bytes
+    return manifest_bytes, model_bytes, parts.get(_OPTIMIZER)
+
+
+def _restore_partial_fit(est, meta, optimizer_bytes, path):
+    """Give ``est`` the optimiser state saved after its last ``partial_fit``."""
+    if not isinstance(meta, dict) or optimizer_bytes is None:
+        raise ValueError(f"{path}: malformed manifest: partial_fit state missing")
+    if hashlib.sha256(optimizer_bytes).hexdigest() != meta.get("sha256"):
+        raise ValueError(
+            f"{path}: the optimiser state's hash does not match the manifest; "
+            "refusing to load."
+        )
+    shapes = [tuple(int(d) for d in w.shape) for w in est.model_.weights]
+    try:
+        with np.load(io.BytesIO(optimizer_bytes), allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+        return est._restore_partial_fit_state(meta, arrays, shapes)
+    except (KeyError, TypeError, ValueError, OSError) as exc:
+        raise ValueError(f"{path}: malformed optimiser state: {exc}") from None
 
 
 def _network(model_bytes, path):
@@ -233,7 +266,7 @@ def load(path, *, key=None):
     key = _key_bytes(key)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
-    manifest_bytes, model_bytes = _read(path, key)
+    manifest_bytes, model_bytes, optimizer_bytes = _read(path, key)
     manifest = _manifest.parse(manifest_bytes, path)
     if manifest["format"] != FORMAT:
         raise ValueError(f"{path}: unknown format {manifest['format']!r}.")
@@ -264,4 +297,6 @@ def load(path, *, key=None):
         est = MultiLabelMLPClassifier(**params)._restore_fitted(fitted, model)
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{path}: malformed manifest: fitted: {exc!r}") from None
+    if "partial_fit" in manifest:
+        _restore_partial_fit(est, manifest["partial_fit"], optimizer_bytes, path)
     return est if scaler is None else make_pipeline(scaler, est)

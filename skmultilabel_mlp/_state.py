@@ -83,6 +83,59 @@ class FittedStateMixin:
         self.model_ = model
         return self
 
+    def _partial_fit_state(self):
+        """``(meta, arrays)`` of the optimiser state ``partial_fit`` goes on from.
+
+        ``meta`` is plain values for the manifest; ``arrays`` the optimiser's
+        slots and the label counts, for a ``.npz`` member. None when the last
+        training was not a ``partial_fit``.
+        """
+        state = getattr(self, "_partial_state_", None)
+        if state is None:
+            return None
+        meta = {k: state[k] for k in ("optimizer", "t", "epoch")}
+        meta["n_slots"] = len(state["opt_state"])
+        arrays = {f"slot_{i}": a for i, a in enumerate(state["opt_state"])}
+        arrays.update(positives=state["positives"], known=state["known"])
+        return meta, arrays
+
+    def _restore_partial_fit_state(self, meta, arrays, weight_shapes):
+        """Take back what ``_partial_fit_state`` gave, every shape checked."""
+        name = meta.get("optimizer")
+        per_weight = [(1, *shape) for shape in weight_shapes]
+        expected = {
+            "adam": per_weight * 2,
+            "adamw": per_weight * 2,
+            "nadam": [*per_weight, *per_weight, (1,)],
+            "rmsprop": per_weight,
+            "adagrad": per_weight,
+            "sgd": [],
+        }.get(name)
+        if expected is None or meta.get("n_slots") != len(expected):
+            raise ValueError(
+                f"partial_fit state: optimizer {name!r}, {meta.get('n_slots')!r} slots"
+            )
+        slots = len(expected)
+        opt_state = [np.asarray(arrays[f"slot_{i}"], np.float32) for i in range(slots)]
+        counts = [np.asarray(arrays[k], np.float64) for k in ("positives", "known")]
+        shapes = [a.shape for a in opt_state]
+        if shapes != expected or any(c.shape != (self.n_labels_,) for c in counts):
+            raise ValueError(
+                f"partial_fit state: array shapes {shapes}, not {expected}"
+            )
+        t, epoch = meta.get("t"), meta.get("epoch")
+        if not (isinstance(t, (int, float)) and isinstance(epoch, int) and epoch >= 0):
+            raise ValueError(f"partial_fit state: t={t!r}, epoch={epoch!r}")
+        self._partial_state_ = {
+            "optimizer": name,
+            "opt_state": opt_state,
+            "t": float(t),
+            "epoch": epoch,
+            "positives": counts[0],
+            "known": counts[1],
+        }
+        return self
+
     @property
     def model_(self):
         """keras.Model: the trained network (built on first read after a compiled fit)."""

@@ -168,3 +168,38 @@ def test_partial_fit_property_equals_fit(epochs, batch_size, n, sparse_x):
     P = streamed.predict_proba(X)
     assert np.all(np.isfinite(P))
     np.testing.assert_allclose(P, fitted.predict_proba(X), atol=1e-6)
+
+
+def test_a_tampered_optimiser_state_is_refused(tmp_path):
+    import zipfile
+
+    from skmultilabel_mlp import load, save
+
+    X, Y = _data()
+    clf = MultiLabelMLPClassifier(**NET).partial_fit(X, Y)
+    save(clf, tmp_path / "m.zip")
+    with zipfile.ZipFile(tmp_path / "m.zip") as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    assert "optimizer.npz" in parts
+    state = bytearray(parts["optimizer.npz"])
+    state[-40] ^= 0xFF
+    parts["optimizer.npz"] = bytes(state)
+    with zipfile.ZipFile(tmp_path / "bad.zip", "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    with pytest.raises(ValueError, match="optimiser state's hash"):
+        load(tmp_path / "bad.zip")
+    # a fit (not partial_fit) saves no optimiser state
+    fitted = MultiLabelMLPClassifier(epochs=2, **NET).fit(X, Y)
+    save(fitted, tmp_path / "fit.zip")
+    with zipfile.ZipFile(tmp_path / "fit.zip") as zf:
+        assert "optimizer.npz" not in zf.namelist()
+
+
+def test_one_class_model_round_trip(tmp_path):
+    from skmultilabel_mlp import load, save
+
+    X, _ = _data(n=10)
+    clf = MultiLabelMLPClassifier(epochs=2, **NET).fit(X, np.array(["a"] * 10))
+    save(clf, tmp_path / "m.zip")
+    np.testing.assert_array_equal(load(tmp_path / "m.zip").predict(X), ["a"] * 10)
