@@ -195,6 +195,15 @@ def test_predict_reads_standard_input(files, model, monkeypatch):
             ["compare", "train.csv", "--labels", "sport", "--estimators", "svm"],
             "unknown estimators",
         ),
+        # issue 15, item 12: bad hyper-parameters, not a traceback or exit 0
+        (
+            ["evaluate", "train.csv", "--labels", "sport,tech", "--batch-size", "0"],
+            "'batch_size' parameter",
+        ),
+        (
+            ["evaluate", "train.csv", "--labels", "sport,tech", "--epochs", "0"],
+            "'epochs' parameter",
+        ),
     ],
 )
 def test_failures_exit_1_with_one_line_and_no_output_file(files, argv, message):
