@@ -117,6 +117,77 @@ def test_predict_succeeds_or_names_x(small_fitted, X):
     assert _same(before, X)
 
 
+@pytest.fixture(scope="module")
+def log_proba_models():
+    """(fitted classifier, predict_proba width) pairs. Shared: never refit them.
+
+    A multi-label model whose last label is constant (probability exactly 0,
+    so log-probability -inf) and a binary one.
+    """
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(20, 3))
+    Y = (rng.rand(20, 3) < 0.5).astype(int)
+    Y[:, 2] = 0
+    multilabel = MultiLabelMLPClassifier(epochs=1, random_state=0).fit(X, Y)
+    binary = MultiLabelMLPClassifier(epochs=1, random_state=0).fit(X, Y[:, 0])
+    return [(multilabel, 3), (binary, 2)]
+
+
+@settings(max_examples=CHEAP_EXAMPLES, **SETTINGS)
+@given(
+    X=hnp.arrays(
+        np.float64,
+        st.tuples(st.integers(1, 6), st.just(3)),
+        elements=st.floats(-1e6, 1e6, allow_nan=False),
+    )
+)
+def test_predict_log_proba_is_the_log_of_predict_proba(log_proba_models, X):
+    for clf, width in log_proba_models:
+        proba = clf.predict_proba(X)
+        log_proba = clf.predict_log_proba(X)
+        assert log_proba.shape == proba.shape == (X.shape[0], width)
+        # a probability of exactly 0 (a saturated sigmoid, a constant label)
+        # is -inf; nothing is NaN or +inf
+        assert np.all(np.isfinite(log_proba) | (log_proba == -np.inf))
+        assert np.all(log_proba <= 0)
+        with np.errstate(divide="ignore"):
+            np.testing.assert_array_equal(log_proba, np.log(proba))
+    multilabel = log_proba_models[0][0]
+    assert np.all(multilabel.predict_log_proba(X)[:, 2] == -np.inf)
+
+
+def _fit_outcome(X, y):
+    """predict_proba of a fit on y, or the type of the error the fit raised."""
+    try:
+        clf = MultiLabelMLPClassifier(epochs=1, random_state=0).fit(X, y)
+    except (ValueError, TypeError) as exc:
+        return type(exc)
+    return clf.predict_proba(X)
+
+
+@settings(max_examples=10, **SETTINGS)
+@given(
+    values=hnp.arrays(
+        np.int8,
+        st.tuples(st.just(20), st.integers(1, 3)),
+        elements=st.sampled_from([0, 1, -1]),
+    ),
+    dtype=st.sampled_from(["Int64", "boolean"]),
+)
+def test_nullable_pandas_y_fits_like_floats_with_nan(values, dtype):
+    # -1 marks an unknown entry: pd.NA in the nullable column, NaN in floats
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    unknown = values == -1
+    frame = pd.DataFrame(np.where(unknown, 0, values)).astype(dtype).mask(unknown)
+    assert frame.isna().to_numpy().sum() == unknown.sum()
+    floats = np.where(unknown, np.nan, values).astype(float)
+    got, expected = _fit_outcome(X, frame), _fit_outcome(X, floats)
+    if isinstance(expected, type):
+        assert got is expected
+    else:
+        np.testing.assert_array_equal(got, expected)
+
+
 @settings(max_examples=CHEAP_EXAMPLES, **SETTINGS)
 @given(a=arrays(max_cols=3), b=arrays(max_cols=3))
 def test_metrics_return_a_number_in_range_or_fail_clearly(a, b):
