@@ -307,7 +307,12 @@ default=None
         return proba
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba` (``-inf`` where a probability is 0).
+        """Logarithm of :meth:`predict_proba`, floored to stay finite.
+
+        A probability of exactly 0 (a constant label, a saturated sigmoid)
+        gives ``log(np.finfo(float).tiny)``, about -708, instead of ``-inf``,
+        so ``ClassifierChain(chain_method="predict_log_proba")`` can feed it to
+        the next link.
 
         Parameters
         ----------
@@ -317,8 +322,7 @@ default=None
         -------
         log_proba : ndarray, the shape of :meth:`predict_proba`
         """
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
+        return np.log(np.maximum(self.predict_proba(X), np.finfo(np.float64).tiny))
 
     def predict(self, X):
         """Predict the labels of each row: ``predict_proba(X) >= threshold``.

@@ -8,6 +8,7 @@ Each Display computes its data in ``from_estimator`` / ``from_predictions`` (or
 import numpy as np
 
 from ._targets import check_indicator, proba_to_matrix
+from ._threshold_search import _count_scores, tune_thresholds
 from ._utils import final_step
 
 __all__ = [
@@ -133,8 +134,6 @@ class ThresholdCurveDisplay:
         cls, y_true, y_proba, *, metric="f1", label_names=None, ax=None
     ):
         """F1 (or another tune_thresholds metric) of ``y_proba >= t`` for t in [0, 1]."""
-        from .thresholds import _count_scores, tune_thresholds
-
         Y = check_indicator(y_true, "y_true")
         P = proba_to_matrix(y_proba, Y.shape[1])
         grid = np.linspace(0, 1, 101)

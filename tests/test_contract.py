@@ -77,10 +77,26 @@ def test_predict_log_proba_and_chain_method():
     np.testing.assert_allclose(
         clf.predict_log_proba(X), np.log(clf.predict_proba(X)), rtol=1e-12
     )
+    # a constant label (probability exactly 0) keeps the log finite, so a chain
+    # can pass it on to the next link
+    Y[:, 1] = 0
     chain = ClassifierChain(
         MultiLabelMLPClassifier(**FAST), chain_method="predict_log_proba"
     ).fit(X, Y)
     assert chain.predict(X[:3]).shape == (3, 3)
+
+
+def test_early_stopping_tol_as_keras():
+    # an epoch improves when val_loss < best - tol (Keras' EarlyStopping): with
+    # a tol no epoch can meet, training stops after 1 + patience epochs, on the
+    # compiled loop as on the callbacks path
+    from keras.callbacks import Callback
+
+    X, Y = _data()
+    params = dict(FAST, epochs=10, early_stopping=True, tol=1e9, n_iter_no_change=2)
+    compiled = MultiLabelMLPClassifier(**params).fit(X, Y)
+    keras_path = MultiLabelMLPClassifier(**params, callbacks=[Callback()]).fit(X, Y)
+    assert len(compiled.history_["loss"]) == len(keras_path.history_["loss"]) == 3
 
 
 # 4. early stopping with one label

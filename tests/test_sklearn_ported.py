@@ -427,17 +427,8 @@ def test_early_stopping_records_validation_loss(binary_data):
     assert len(clf.history_["loss"]) == BASE["epochs"]
 
 
-EARLY_STOPPING_SIGN = (
-    "early stopping of the compiled loop counts an epoch as an improvement when "
-    "val_loss < best + tol (_engine/_loop.py: `val - min_delta < best_val` with "
-    "min_delta=+tol); Keras' EarlyStopping, used with callbacks, needs "
-    "val_loss < best - tol, so a large tol never stops the compiled loop"
-)
-
-
 # sklearn: test_mlp.py::test_early_stopping
 # sklearn: test_mlp.py::test_tolerance
-@pytest.mark.xfail(strict=True, reason=EARLY_STOPPING_SIGN)
 def test_early_stopping_stops_within_tol(binary_data):
     # stop once n_iter_no_change epochs in a row fail to beat the best
     # validation loss by tol; MLPClassifier's `best + tol > last scores`
@@ -451,7 +442,6 @@ def test_early_stopping_stops_within_tol(binary_data):
 
 
 # sklearn: test_mlp.py::test_n_iter_no_change
-@pytest.mark.xfail(strict=True, reason=EARLY_STOPPING_SIGN)
 @pytest.mark.parametrize("n_iter_no_change", [2, 5])
 def test_n_iter_no_change(binary_data, n_iter_no_change):
     # with a tol no epoch can meet, training stops after the first epoch and

@@ -293,10 +293,11 @@ def train(params, data, program, kit):
         epochs_run = ops.where(active, epoch + 1, epochs_run)
         if program.early_stopping:
             # Keras' EarlyStopping: count the epoch, reset on an improvement
-            # by more than min_delta, stop once the count reaches patience
+            # by more than min_delta (val_loss < best - min_delta), stop once
+            # the count reaches patience
             val = _validation_loss(params, data, program, kit)
             hist_val = record(hist_val, epoch, val, active)
-            improved = active & ((val - data["min_delta"] < best_val) | (epoch == 0))
+            improved = active & ((val + data["min_delta"] < best_val) | (epoch == 0))
             best_params = [
                 ops.where(_per_copy(improved, p), p, q)
                 for p, q in zip(params, best_params)
