@@ -15,6 +15,7 @@ from ._fitting import FittingMixin
 from ._incremental import IncrementalMixin
 from ._state import FittedStateMixin
 from ._targets import _is_label_set_sequence, columns_in_order
+from ._utils import check_thresholds
 from .metrics import exact_match_score
 
 __all__ = ["MultiLabelMLPClassifier"]
@@ -250,26 +251,9 @@ default=None
 
     def _thresholds(self, n_labels=None):
         """The checked per-label thresholds (checked at fit and at every predict)."""
-        n_labels = self.n_labels_ if n_labels is None else n_labels
-        t = self.threshold
-        if t is None or isinstance(t, (bool, np.bool_, str)):
-            raise TypeError(
-                f"threshold must be a number in [0, 1] or one per label, got {t!r}."
-            )
-        t = np.asarray(t, dtype=float)
-        if t.ndim == 0:
-            t = np.full(n_labels, float(t))
-        t = t.ravel()
-        if t.size != n_labels:
-            raise ValueError(
-                f"threshold has {t.size} values but the classifier has "
-                f"{n_labels} labels; pass a scalar or one value per label."
-            )
-        if not np.all(np.isfinite(t)) or np.any((t < 0) | (t > 1)):
-            raise ValueError(
-                f"threshold values must lie in [0, 1], got {np.unique(t)[:5].tolist()}."
-            )
-        return t
+        return check_thresholds(
+            self.threshold, self.n_labels_ if n_labels is None else n_labels
+        )
 
     def _label_proba(self, X):
         check_is_fitted(self)

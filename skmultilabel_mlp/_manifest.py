@@ -15,6 +15,8 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.preprocessing import StandardScaler
 
+from ._utils import check_thresholds
+
 __all__ = [
     "check_threshold",
     "fitted_state",
@@ -140,13 +142,13 @@ def params(manifest, path, estimator_class):
 
 
 def check_threshold(params, n_labels, path):
-    """``threshold``: one number in [0, 1], or one per label."""
+    """``threshold``: one number in [0, 1], or one per label (the classifier's rule)."""
     t = params.get("threshold", 0.5)
-    values = t if isinstance(t, list) else [t]
-    if not (
-        _numbers(values, n_labels if isinstance(t, list) else 1)
-        and all(0 <= v <= 1 for v in values)
-    ):
+    if not _numbers(t if isinstance(t, list) else [t]):
+        _fail(path, "params 'threshold'", f"a number or {n_labels} numbers in [0, 1]")
+    try:
+        check_thresholds(t, n_labels)
+    except (TypeError, ValueError):
         _fail(path, "params 'threshold'", f"a number or {n_labels} numbers in [0, 1]")
 
 

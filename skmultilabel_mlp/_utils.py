@@ -20,13 +20,43 @@ import scipy.sparse as sp
 
 __all__ = [
     "atomic_write",
+    "check_thresholds",
     "check_writable",
+    "existing_file",
     "final_step",
     "indicator_01",
     "multilabel_classes",
     "package_versions",
     "warn_if_too_large",
 ]
+
+
+def existing_file(path):
+    """``Path(path)``, or ``FileNotFoundError`` naming it when it is no file."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    return path
+
+
+def check_thresholds(threshold, n_labels):
+    """One decision threshold per label, each in [0, 1], from a scalar or a sequence."""
+    if threshold is None or isinstance(threshold, (bool, np.bool_, str)):
+        raise TypeError(
+            f"threshold must be a number in [0, 1] or one per label, got {threshold!r}."
+        )
+    t = np.asarray(threshold, dtype=float)
+    t = np.full(n_labels, float(t)) if t.ndim == 0 else t.ravel()
+    if t.size != n_labels:
+        raise ValueError(
+            f"threshold has {t.size} values but the classifier has {n_labels} "
+            "labels; pass a scalar or one value per label."
+        )
+    if not np.all(np.isfinite(t)) or np.any((t < 0) | (t > 1)):
+        raise ValueError(
+            f"threshold values must lie in [0, 1], got {np.unique(t)[:5].tolist()}."
+        )
+    return t
 
 
 def final_step(estimator):
