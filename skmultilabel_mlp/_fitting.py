@@ -49,11 +49,15 @@ class FittingMixin:
             The fitted classifier. If training fails or is interrupted, a
             previously fitted state is restored unchanged.
         """
+        return self._keeping_state_on_failure(self._fit, X, y, sample_weight)
+
+    def _keeping_state_on_failure(self, train, *args):
+        """``train(*args)``; if it fails or is interrupted, the fitted state
+        from before is restored unchanged (never a half-fitted object)."""
         previous = {k: v for k, v in vars(self).items() if k.endswith("_")}
         try:
-            return self._fit(X, y, sample_weight)
+            return train(*args)
         except BaseException:
-            # never leave a half-fitted object: restore the last good state
             for key in [k for k in vars(self) if k.endswith("_")]:
                 delattr(self, key)
             vars(self).update(previous)
@@ -144,7 +148,8 @@ class FittingMixin:
                 else:
                     fit_rows = train
                 spec = est._fit_spec(dataset.X, dataset.targets, fit_rows)
-                constants = constant_labels(dataset.targets.Y[train])
+                # the rows training sees (not the early-stopping holdout)
+                constants = constant_labels(dataset.targets.Y[fit_rows])
                 start = est._warm_start_point(spec, dataset.targets)
             except Exception as exc:
                 out.append(exc)
@@ -227,12 +232,16 @@ class FittingMixin:
             sample_weight, X, dtype=np.float32, ensure_non_negative=True
         )
 
-    def _fit_spec(self, X, targets, train):
-        """The frozen description of this fit on rows ``train`` (None: all rows)."""
+    def _fit_spec(self, X, targets, train, *, all_known_somewhere=True):
+        """The frozen description of this fit on rows ``train`` (None: all rows).
+
+        ``all_known_somewhere``: refuse a label unknown in every training row
+        (``partial_fit``'s chunks may lack a label the model already knows).
+        """
         Y_train = _take(targets.Y, train)
         names = targets.label_names
         self._thresholds(targets.Y.shape[1])  # a bad threshold fails at fit
-        if not sp.issparse(Y_train):
+        if all_known_somewhere and not sp.issparse(Y_train):
             never_known = np.isnan(Y_train).all(axis=0)
             if never_known.any():
                 raise ValueError(
@@ -341,7 +350,11 @@ _NUMERIC_PARAMS = (
 
 def _as_sizes(hidden_layer_sizes):
     sizes = np.atleast_1d(np.asarray(hidden_layer_sizes))
-    if sizes.size and (sizes.dtype.kind not in "iu" or np.any(sizes < 1)):
+    has_bool = any(
+        isinstance(v, (bool, np.bool_))
+        for v in np.atleast_1d(np.asarray(hidden_layer_sizes, dtype=object))
+    )
+    if has_bool or (sizes.size and (sizes.dtype.kind not in "iu" or np.any(sizes < 1))):
         raise ValueError(
             f"hidden_layer_sizes must be positive integers, got {hidden_layer_sizes!r}."
         )

@@ -22,6 +22,7 @@ from ._targets import (
     _encode_binary,
     _is_1d,
     _is_label_set_sequence,
+    _is_missing,
     columns_in_order,
     encode_targets,
 )
@@ -40,8 +41,9 @@ class IncrementalMixin:
         from the last one, its optimiser state (Adam's moments, the step
         count) included, also after :func:`~skmultilabel_mlp.save` and
         :func:`~skmultilabel_mlp.load`. Early stopping does not apply (as in
-        scikit-learn's ``MLPClassifier.partial_fit``); each call adds its
-        epoch's loss to ``history_["loss"]``.
+        scikit-learn's ``MLPClassifier.partial_fit``), nor do Keras
+        ``callbacks``: ``partial_fit`` always runs on the compiled engine. Each
+        call adds its epoch's loss to ``history_["loss"]``.
 
         Parameters
         ----------
@@ -51,15 +53,20 @@ class IncrementalMixin:
         classes : array-like or None, default=None
             Every label the model will ever see, fixed by the first call:
             the label names of a sequence of label sets (a chunk may lack
-            some), or the classes of a 1-D ``y``. For an indicator matrix the
-            labels are its columns (``classes``, if given, must have one entry
-            per column). Ignored after the first call.
+            some), the one or two classes of a 1-D ``y``, or one name per
+            column of an indicator matrix. A later call may repeat it (it must
+            name the same labels) or leave it out.
         sample_weight : array-like of shape (n_samples,), default=None
 
         Returns
         -------
         self : MultiLabelMLPClassifier
         """
+        return self._keeping_state_on_failure(
+            self._partial_fit, X, y, classes, sample_weight
+        )
+
+    def _partial_fit(self, X, y, classes, sample_weight):
         self._check_params()
         if isinstance(self.class_weight, str):
             raise ValueError(
@@ -78,9 +85,13 @@ class IncrementalMixin:
             targets = self._later_targets(y)
         weights = self._check_rows(X, targets, sample_weight)
         spec = dataclasses.replace(
-            self._fit_spec(X, targets, None), epochs=1, early_stopping=None
+            # a chunk may lack every known value of a label the model knows
+            self._fit_spec(X, targets, None, all_known_somewhere=first),
+            epochs=1,
+            early_stopping=None,
         )
         start = None if first else self._resume_point(spec)
+        counts = self._label_counts_so_far(first)
         Xs, Y, w, _ = stack([Dataset(X, targets, weights)])
         ((layers, history, state),) = _engine.train_stacked(
             [spec],
@@ -98,9 +109,8 @@ class IncrementalMixin:
         # the labels with one value in every row seen so far are predicted
         # with it, as after a fit on all those rows
         positives, known = label_counts(targets.Y)
-        seen = getattr(self, "_partial_state_", None)
-        if seen is not None:
-            positives, known = positives + seen["positives"], known + seen["known"]
+        if counts is not None:
+            positives, known = positives + counts[0], known + counts[1]
         if not first:
             history = {"loss": list(self.history_.get("loss", [])) + history["loss"]}
         constants = constant_labels(None, counts=(positives, known))
@@ -113,11 +123,30 @@ class IncrementalMixin:
         }
         return self
 
+    def _label_counts_so_far(self, first):
+        """(positives, known) per label over the rows trained on so far, or None.
+
+        After ``partial_fit`` calls they are counted; after a ``fit`` (or a
+        load of one) only its constant labels are known, so every other label
+        counts as seen with both values.
+        """
+        if first:
+            return None
+        seen = getattr(self, "_partial_state_", None)
+        if seen is not None:
+            return seen["positives"], seen["known"]
+        positives = np.ones(self.n_labels_)
+        known = np.full(self.n_labels_, 2.0)
+        for j, value in getattr(self, "_constant_labels_", {}).items():
+            positives[j], known[j] = value, 1.0
+        return positives, known
+
     def _check_same_classes(self, classes):
+        """A later call may repeat ``classes``; it must name the same labels."""
         if classes is None:
             return
         fitted = self.classes_ if self._is_binary() else self.label_names_
-        if sorted(map(str, classes)) != sorted(map(str, fitted)):
+        if set(list(classes)) != set(list(fitted)):
             raise ValueError(
                 f"classes={list(classes)} differs from the first partial_fit "
                 f"call's {list(fitted)}; the label set is fixed by the first call."
@@ -186,21 +215,31 @@ def _first_targets(y, classes, missing_label):
     if _is_label_set_sequence(y):
         return _encode_label_sets(y, np.asarray(list(classes), dtype=object), None)
     if _is_1d(y):
-        return _encode_on_classes(y, np.unique(np.asarray(classes)))
+        classes = np.unique(np.asarray(classes))
+        if not 1 <= classes.size <= 2:
+            raise ValueError(
+                f"classes={classes.tolist()}: a 1-D y is one label, with one or two "
+                "classes; for several labels per row pass a 2-D indicator matrix "
+                "or label sets."
+            )
+        return _encode_on_classes(y, classes)
     targets = encode_targets(y, missing_label=missing_label)
     if len(classes) != targets.Y.shape[1]:
         raise ValueError(
             f"classes has {len(classes)} entries but y has {targets.Y.shape[1]} "
-            "label columns; for an indicator matrix give one entry per column, "
+            "label columns; for an indicator matrix give one name per column, "
             "or leave classes out."
         )
-    return targets
+    if hasattr(y, "columns"):  # the DataFrame's columns name the labels
+        return targets
+    # the names of the indicator's columns, in column order
+    return EncodedTargets(targets.Y, np.asarray(list(classes), dtype=object), None)
 
 
 def _encode_label_sets(y, names, _missing_label):
     mlb = MultiLabelBinarizer(classes=list(names))
     rows = list(y)
-    unknown = sorted({str(v) for row in rows for v in row} - set(map(str, names)))
+    unknown = sorted(map(repr, {v for row in rows for v in row} - set(names)))
     if unknown:
         raise ValueError(
             f"y names labels {unknown[:10]} that are not among the classifier's "
@@ -219,7 +258,7 @@ def _encode_on_classes(y, classes):
         Y = np.asarray(encoded, dtype=np.float32).reshape(-1, 1)
         return EncodedTargets(Y, np.array([0], dtype=object), np.array([0, 1]))
     values = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
-    known = np.array([v is not None and v == v for v in values], dtype=bool)
+    known = ~np.array([_is_missing(v) for v in values], dtype=bool)
     extra = sorted(set(values[known].tolist()) - set(classes.tolist()))
     if extra:
         raise ValueError(

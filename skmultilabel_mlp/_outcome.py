@@ -41,9 +41,13 @@ def divergence(history, weights):
 
 def label_counts(Y):
     """Per label, the positive and the known entries of ``Y`` (two arrays)."""
-    if sp.issparse(Y):
-        return np.asarray(Y.sum(axis=0)).ravel(), np.full(Y.shape[1], Y.shape[0])
-    return np.nansum(Y, axis=0), np.sum(~np.isnan(Y), axis=0)
+    if sp.issparse(Y):  # float64: exact counts however many rows are summed
+        positives = np.asarray(Y.sum(axis=0, dtype=np.float64)).ravel()
+        return positives, np.full(Y.shape[1], float(Y.shape[0]))
+    return (
+        np.nansum(Y, axis=0, dtype=np.float64),
+        np.sum(~np.isnan(Y), axis=0).astype(np.float64),
+    )
 
 
 def constant_labels(Y, counts=None):

@@ -200,7 +200,7 @@ def encode_targets(y, *, missing_label=None, allow_missing=True):
         return EncodedTargets(Y, names, binary_classes=None)
     classes = None
     if _is_1d(y):
-        y, classes = _encode_binary(y)
+        y, classes = _encode_binary(_without_missing_label(y, missing_label))
     Y, names, one_d = _as_float_matrix(y, "y")
     if Y.shape[0] == 0:
         raise ValueError("y is empty: it has 0 rows.")
@@ -239,9 +239,28 @@ def _is_1d(y):
         return False
 
 
+def _without_missing_label(y, missing_label):
+    """A 1-D ``y`` with its ``missing_label`` entries as NaN (None for non-numbers)."""
+    if missing_label is None:
+        return y
+    arr = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
+    hit = np.array(
+        [not _is_missing(v) and v == missing_label for v in arr.tolist()], dtype=bool
+    )
+    if not hit.any():
+        return y
+    if arr.dtype.kind in "biuf":
+        return np.where(hit, np.nan, arr.astype(np.float64))
+    out = arr.astype(object)
+    out[hit] = None
+    return out
+
+
 def _is_missing(v):
-    """None, NaN or pandas' NA (without importing pandas)."""
-    return v is None or v != v or type(v).__name__ == "NAType"
+    """None, NaN or pandas' NA (without importing pandas; NA has no truth value)."""
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(v, (float, np.floating)) and v != v
 
 
 def _encode_binary(y):
@@ -281,7 +300,8 @@ def _encode_binary(y):
     if set(classes.tolist()) <= {0, 1}:
         classes = np.array([0, 1])
     # the label is "y is the last class" (with one class: "y is that class")
-    encoded = (arr == classes[-1]).astype(np.float64)
+    encoded = np.zeros(arr.shape, dtype=np.float64)
+    encoded[~missing] = known == classes[-1]
     encoded[missing] = np.nan
     return encoded, classes
 

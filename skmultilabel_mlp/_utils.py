@@ -45,6 +45,10 @@ def check_thresholds(threshold, n_labels):
         raise TypeError(
             f"threshold must be a number in [0, 1] or one per label, got {threshold!r}."
         )
+    if np.asarray(threshold).dtype.kind == "b":
+        raise TypeError(
+            f"threshold must be numbers in [0, 1], not bools: {threshold!r}."
+        )
     t = np.asarray(threshold, dtype=float)
     t = np.full(n_labels, float(t)) if t.ndim == 0 else t.ravel()
     if t.size != n_labels:

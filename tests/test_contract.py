@@ -257,3 +257,48 @@ def test_ragged_indicator_list_is_refused():
     # label sets named 0 and 1 stay possible, as sets
     clf = MultiLabelMLPClassifier(**FAST).fit(X, [{0, 1}, {1}, set()])
     np.testing.assert_array_equal(clf.label_names_, [0, 1])
+
+
+# found in review: each failed before its fix
+def test_pandas_na_in_a_string_target_is_unknown():
+    X, Y = _data()
+    y = pd.Series(np.where(Y[:, 0] == 1, "b", "a"), dtype="string")
+    y[3] = pd.NA
+    clf = MultiLabelMLPClassifier(**FAST).fit(X, y)
+    np.testing.assert_array_equal(clf.classes_, ["a", "b"])
+
+
+def test_missing_label_in_a_one_d_y():
+    X, Y = _data()
+    y = Y[:, 0].copy()
+    y[:5] = -1
+    clf = MultiLabelMLPClassifier(**FAST, missing_label=-1).fit(X, y)
+    np.testing.assert_array_equal(clf.classes_, [0, 1])
+
+
+def test_bools_inside_sequences_are_refused():
+    X, Y = _data()
+    with pytest.raises(TypeError, match="bools"):
+        MultiLabelMLPClassifier(**FAST, threshold=[True, False, True]).fit(X, Y)
+    with pytest.raises(ValueError, match="positive integers"):
+        MultiLabelMLPClassifier(**{**FAST, "hidden_layer_sizes": (True, 8)}).fit(X, Y)
+
+
+def test_constant_labels_from_the_rows_training_sees():
+    # with early stopping, the compiled and the callbacks path both count the
+    # training rows (not the holdout) when deciding a label is constant: here
+    # label 1's only positive row is held out, so training never sees it
+    from keras.callbacks import History
+
+    from skmultilabel_mlp.model_selection import stratified_holdout
+
+    X, Y = _data()
+    Y[:, 1] = 0
+    Y[0, 1] = 1
+    seed = next(
+        s for s in range(50) if 0 in stratified_holdout(Y, 0.5, random_state=s)[1]
+    )
+    params = dict(FAST, early_stopping=True, validation_fraction=0.5, random_state=seed)
+    compiled = MultiLabelMLPClassifier(**params).fit(X, Y)
+    keras_path = MultiLabelMLPClassifier(**params, callbacks=[History()]).fit(X, Y)
+    assert compiled._constant_labels_ == keras_path._constant_labels_ == {1: 0.0}

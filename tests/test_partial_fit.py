@@ -203,3 +203,50 @@ def test_one_class_model_round_trip(tmp_path):
     clf = MultiLabelMLPClassifier(epochs=2, **NET).fit(X, np.array(["a"] * 10))
     save(clf, tmp_path / "m.zip")
     np.testing.assert_array_equal(load(tmp_path / "m.zip").predict(X), ["a"] * 10)
+
+
+# found in review: each failed before its fix
+def test_partial_fit_after_fit_keeps_labels_the_fit_learnt():
+    X, Y = _data()
+    clf = MultiLabelMLPClassifier(epochs=3, **NET).fit(X, Y)
+    assert clf._constant_labels_ == {}
+    chunk = Y[:10].copy()
+    chunk[:, 1] = 0  # label 1 never positive in this chunk, but it was in fit's
+    clf.partial_fit(X[:10], chunk)
+    assert 1 not in clf._constant_labels_
+    assert clf.predict_proba(X)[:, 1].max() > 0
+
+
+def test_partial_fit_classes_checks():
+    X, Y = _data()
+    with pytest.raises(ValueError, match="one or two classes"):
+        MultiLabelMLPClassifier(**NET).partial_fit(X, Y[:, 0], classes=[0, 1, 2])
+    # an indicator's classes name its columns, and may be repeated
+    clf = MultiLabelMLPClassifier(**NET).partial_fit(X, Y, classes=["a", "b", "c"])
+    np.testing.assert_array_equal(clf.label_names_, ["a", "b", "c"])
+    clf.partial_fit(X, Y, classes=["a", "b", "c"])
+    # label names are matched exactly: "1" is not 1
+    sets = MultiLabelMLPClassifier(**NET).partial_fit(X[:2], [{1}, {2}], classes=[1, 2])
+    with pytest.raises(ValueError, match="not among"):
+        sets.partial_fit(X[:2], [{"1"}, {"2", 1}])
+
+
+def test_failed_first_partial_fit_leaves_the_model_unfitted():
+    from sklearn.exceptions import NotFittedError
+
+    X, Y = _data()
+    clf = MultiLabelMLPClassifier(**NET)
+    with pytest.raises(ValueError, match="label columns"):
+        clf.partial_fit(X, Y, classes=["a", "b"])
+    assert not [k for k in vars(clf) if k.endswith("_")]
+    with pytest.raises(NotFittedError):
+        clf.predict(X)
+
+
+def test_partial_fit_chunk_with_a_label_unknown_everywhere():
+    X, Y = _data()
+    clf = MultiLabelMLPClassifier(**NET).partial_fit(X, Y.astype(float))
+    one = Y[:1].astype(float)
+    one[0, 1] = np.nan
+    clf.partial_fit(X[:1], one)  # online update of one row, one label unknown
+    assert len(clf.history_["loss"]) == 2
