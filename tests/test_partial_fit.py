@@ -250,3 +250,21 @@ def test_partial_fit_chunk_with_a_label_unknown_everywhere():
     one[0, 1] = np.nan
     clf.partial_fit(X[:1], one)  # online update of one row, one label unknown
     assert len(clf.history_["loss"]) == 2
+
+
+def test_multioutput_partial_fit_equals_per_label_partial_fits():
+    # ported from sklearn's test_multi_output_classification_partial_fit: each
+    # output's estimator is the one partial_fit of that column alone gives
+    from sklearn.multioutput import MultiOutputClassifier
+
+    X, Y = _data()
+    multi = MultiOutputClassifier(MultiLabelMLPClassifier(**NET))
+    classes = [np.array([0, 1])] * Y.shape[1]
+    for _ in range(2):
+        multi.partial_fit(X, Y, classes=classes)
+    for j, est in enumerate(multi.estimators_):
+        alone = MultiLabelMLPClassifier(**NET)
+        for _ in range(2):
+            alone.partial_fit(X, Y[:, j], classes=[0, 1])
+        np.testing.assert_array_equal(est.predict_proba(X), alone.predict_proba(X))
+    assert multi.predict(X).shape == Y.shape

@@ -91,7 +91,11 @@ from skmultilabel_mlp import MultiLabelMLPClassifier
 # compares NOT_PORTED and the ported tests against its test files.
 PORTED_FROM = "1.9.1"
 
-PARTIAL_FIT = "partial_fit/warm_start: ported with their implementation (tests/test_partial_fit.py)"
+PARTIAL_FIT = (
+    "partial_fit through MultiOutputClassifier's parallelism, error and weight "
+    "variants: not ported yet (the plain case is in tests/test_partial_fit.py)"
+)
+PORTED_ELSEWHERE = "ported with partial_fit / warm_start, in tests/test_partial_fit.py"
 MULTICLASS = (
     "multiclass y: the classifier refuses a 1-D y with 3+ classes for now (issue 17)"
 )
@@ -113,27 +117,27 @@ NOT_PORTED = {
     "test_mlp.py::test_lbfgs_regression": REGRESSOR,
     "test_mlp.py::test_lbfgs_classification_maxfun": "max_fun limits lbfgs function calls; there is no lbfgs solver",
     "test_mlp.py::test_lbfgs_regression_maxfun": REGRESSOR,
-    "test_mlp.py::test_learning_rate_warmstart": PARTIAL_FIT,
+    "test_mlp.py::test_learning_rate_warmstart": "sklearn's sgd learning_rate schedules (invscaling, adaptive) do not exist here: the Keras optimisers take a constant learning_rate",
     "test_mlp.py::test_multioutput_regression": REGRESSOR,
-    "test_mlp.py::test_partial_fit_classes_error": PARTIAL_FIT,
-    "test_mlp.py::test_partial_fit_classification": PARTIAL_FIT,
-    "test_mlp.py::test_partial_fit_unseen_classes": PARTIAL_FIT,
-    "test_mlp.py::test_partial_fit_regression": PARTIAL_FIT,
-    "test_mlp.py::test_partial_fit_errors": PARTIAL_FIT,
+    "test_mlp.py::test_partial_fit_classes_error": PORTED_ELSEWHERE,
+    "test_mlp.py::test_partial_fit_classification": PORTED_ELSEWHERE,
+    "test_mlp.py::test_partial_fit_unseen_classes": PORTED_ELSEWHERE,
+    "test_mlp.py::test_partial_fit_regression": "MLPRegressor: this package has no regressor",
+    "test_mlp.py::test_partial_fit_errors": "its case is solver='lbfgs', which has no partial_fit; every optimiser here has it (the classes error is in tests/test_partial_fit.py)",
     "test_mlp.py::test_nonfinite_params": REGRESSOR
     + "; a diverged fit raises by design here (issue 15 item 17, tests/test_contract.py)",
     "test_mlp.py::test_predict_proba_multiclass": MULTICLASS,
     "test_mlp.py::test_shuffle": "MLPRegressor's shuffle parameter; the compiled loop always reshuffles",
     "test_mlp.py::test_adaptive_learning_rate": MLP_ONLY
     + ": learning_rate='adaptive' is an sgd schedule",
-    "test_mlp.py::test_warm_start": PARTIAL_FIT,
-    "test_mlp.py::test_warm_start_full_iteration": PARTIAL_FIT,
+    "test_mlp.py::test_warm_start": PORTED_ELSEWHERE,
+    "test_mlp.py::test_warm_start_full_iteration": "checks n_iter_ against max_iter after a warm start; this classifier runs a fixed number of epochs and has no n_iter_ (history_ instead)",
     "test_mlp.py::test_mlp_regressor_dtypes_casting": REGRESSOR,
     "test_mlp.py::test_mlp_param_dtypes": "the network is float32 whatever X's dtype (coefs_ follow X's dtype in MLPClassifier)",
-    "test_mlp.py::test_mlp_loading_from_joblib_partial_fit": PARTIAL_FIT,
-    "test_mlp.py::test_mlp_warm_start_with_early_stopping": PARTIAL_FIT,
-    "test_mlp.py::test_mlp_warm_start_no_convergence": PARTIAL_FIT,
-    "test_mlp.py::test_mlp_partial_fit_after_fit": PARTIAL_FIT,
+    "test_mlp.py::test_mlp_loading_from_joblib_partial_fit": PORTED_ELSEWHERE,
+    "test_mlp.py::test_mlp_warm_start_with_early_stopping": "checks validation_scores_ growing across warm starts; here history_ belongs to one fit",
+    "test_mlp.py::test_mlp_warm_start_no_convergence": "a ConvergenceWarning with max_iter; a fixed number of epochs never warns here",
+    "test_mlp.py::test_mlp_partial_fit_after_fit": PORTED_ELSEWHERE,
     "test_mlp.py::test_mlp_diverging_loss": REGRESSOR
     + "; a diverged fit raises by design here (issue 15 item 17, tests/test_contract.py)",
     "test_mlp.py::test_mlp_vs_poisson_glm_equivalent": REGRESSOR + " (Poisson loss)",
@@ -146,7 +150,7 @@ NOT_PORTED = {
     "test_multioutput.py::test_multi_target_sample_weight_partial_fit": REGRESSOR,
     "test_multioutput.py::test_multi_target_sample_weights": REGRESSOR,
     "test_multioutput.py::test_multi_output_classification_partial_fit_parallelism": PARTIAL_FIT,
-    "test_multioutput.py::test_multi_output_classification_partial_fit": PARTIAL_FIT,
+    "test_multioutput.py::test_multi_output_classification_partial_fit": PORTED_ELSEWHERE,
     "test_multioutput.py::test_multi_output_classification_partial_fit_no_first_classes_exception": PARTIAL_FIT,
     "test_multioutput.py::test_multiclass_multioutput_estimator_predict_proba": MULTICLASS
     + "; the expected values are LogisticRegression's",
