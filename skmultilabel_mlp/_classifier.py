@@ -1,12 +1,10 @@
 """MultiLabelMLPClassifier: the scikit-learn face of the Keras multi-label MLP."""
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin
 from sklearn.metrics import accuracy_score
-from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -14,7 +12,7 @@ from . import _engine
 from ._fitting import FittingMixin
 from ._incremental import IncrementalMixin
 from ._state import FittedStateMixin
-from ._targets import _is_label_set_sequence, columns_in_order
+from ._targets import _binarize_label_sets, _is_label_set_sequence, columns_in_order
 from ._utils import check_thresholds
 from .metrics import exact_match_score
 
@@ -360,13 +358,7 @@ default=None
         """
         check_is_fitted(self)
         if not self._is_binary() and _is_label_set_sequence(y):
-            mlb = MultiLabelBinarizer(classes=list(self.label_names_))
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")
-                try:
-                    y = mlb.fit_transform(list(y))
-                except UserWarning as exc:
-                    raise ValueError(f"y names labels not seen in fit: {exc}") from None
+            y, _ = _binarize_label_sets(y, labels=self.label_names_)
         elif not self._is_binary() and hasattr(y, "columns"):
             y = columns_in_order(y, self.label_names_)
         if not self._is_binary():

@@ -12,17 +12,16 @@ import dataclasses
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import MultiLabelBinarizer
 
 from . import _engine
 from ._copies import Dataset, stack
-from ._outcome import constant_labels, divergence, label_counts
+from ._outcome import constants_from_counts, divergence, label_counts
 from ._targets import (
     EncodedTargets,
+    _binarize_label_sets,
     _encode_binary,
     _is_1d,
     _is_label_set_sequence,
-    _is_missing,
     columns_in_order,
     encode_targets,
 )
@@ -113,7 +112,7 @@ class IncrementalMixin:
             positives, known = positives + counts[0], known + counts[1]
         if not first:
             history = {"loss": list(self.history_.get("loss", [])) + history["loss"]}
-        constants = constant_labels(None, counts=(positives, known))
+        constants = constants_from_counts(positives, known)
         self._set_fitted(targets, spec, history, constants, layers=layers)
         self._partial_state_ = {
             "optimizer": spec.optimizer,
@@ -163,7 +162,7 @@ class IncrementalMixin:
                 )
             return _encode_on_classes(y, self.classes_)
         if _is_label_set_sequence(y):
-            return _encode_label_sets(y, names, self.missing_label)
+            return _encode_label_sets(y, names)
         if hasattr(y, "columns"):
             y = columns_in_order(y, names)
         targets = encode_targets(y, missing_label=self.missing_label)
@@ -213,7 +212,7 @@ def _first_targets(y, classes, missing_label):
     if classes is None:
         return encode_targets(y, missing_label=missing_label)
     if _is_label_set_sequence(y):
-        return _encode_label_sets(y, np.asarray(list(classes), dtype=object), None)
+        return _encode_label_sets(y, np.asarray(list(classes), dtype=object))
     if _is_1d(y):
         classes = np.unique(np.asarray(classes))
         if not 1 <= classes.size <= 2:
@@ -236,34 +235,17 @@ def _first_targets(y, classes, missing_label):
     return EncodedTargets(targets.Y, np.asarray(list(classes), dtype=object), None)
 
 
-def _encode_label_sets(y, names, _missing_label):
-    mlb = MultiLabelBinarizer(classes=list(names))
-    rows = list(y)
-    unknown = sorted(map(repr, {v for row in rows for v in row} - set(names)))
-    if unknown:
-        raise ValueError(
-            f"y names labels {unknown[:10]} that are not among the classifier's "
-            f"labels {list(names)[:10]}; give every label in classes= on the "
-            "first partial_fit call."
-        )
-    Y = mlb.fit_transform(rows).astype(np.float32)
-    return EncodedTargets(Y, np.asarray(list(names), dtype=object), None)
+def _encode_label_sets(y, names):
+    """Label sets on the label set ``names`` the first call fixed."""
+    Y, names = _binarize_label_sets(y, labels=names)
+    return EncodedTargets(Y, names, None)
 
 
 def _encode_on_classes(y, classes):
     """A 1-D ``y`` as the label "is ``classes[-1]``", checked against ``classes``."""
     classes = np.asarray(classes)
-    encoded, found = _encode_binary(y)
-    if set(found.tolist()) <= {0, 1} and set(classes.tolist()) <= {0, 1}:
-        Y = np.asarray(encoded, dtype=np.float32).reshape(-1, 1)
-        return EncodedTargets(Y, np.array([0], dtype=object), np.array([0, 1]))
-    values = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
-    known = ~np.array([_is_missing(v) for v in values], dtype=bool)
-    extra = sorted(set(values[known].tolist()) - set(classes.tolist()))
-    if extra:
-        raise ValueError(
-            f"y has classes {extra[:5]} that are not in classes "
-            f"{classes.tolist()}; give every class on the first call."
-        )
-    Y = np.where(known, values == classes[-1], np.nan).astype(np.float32)
-    return EncodedTargets(Y.reshape(-1, 1), np.array([0], dtype=object), classes)
+    if set(classes.tolist()) <= {0, 1}:
+        classes = np.array([0, 1])  # a 0/1 y is one label, as in fit
+    encoded, classes = _encode_binary(y, classes=classes)
+    Y = np.asarray(encoded, dtype=np.float32).reshape(-1, 1)
+    return EncodedTargets(Y, np.array([0], dtype=object), classes)

@@ -10,7 +10,12 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["constant_labels", "divergence", "label_counts"]
+__all__ = [
+    "constant_labels",
+    "constants_from_counts",
+    "divergence",
+    "label_counts",
+]
 
 
 def divergence(history, weights):
@@ -50,15 +55,19 @@ def label_counts(Y):
     )
 
 
-def constant_labels(Y, counts=None):
+def constant_labels(Y):
     """``{label index: value}`` for labels with one known value (0 or 1) in ``Y``.
 
     Such a label is predicted with that value exactly, as scikit-learn's
     ``OneVsRestClassifier`` does for a label present in all (or no) training
-    rows: a network would only approach it. ``counts`` (``label_counts`` of
-    all rows seen, for ``partial_fit``) replaces ``Y``'s own.
+    rows: a network would only approach it.
     """
-    positives, known = label_counts(Y) if counts is None else counts
+    return constants_from_counts(*label_counts(Y))
+
+
+def constants_from_counts(positives, known):
+    """:func:`constant_labels` from the per-label counts of :func:`label_counts`
+    (summed over ``partial_fit``'s chunks)."""
     return {
         int(j): float(positives[j] > 0)
         for j in np.flatnonzero((positives == 0) | (positives == known))

@@ -102,16 +102,12 @@ class FittedStateMixin:
     def _restore_partial_fit_state(self, meta, arrays, weight_shapes):
         """Take back what ``_partial_fit_state`` gave, every shape checked."""
         name = meta.get("optimizer")
-        per_weight = [(1, *shape) for shape in weight_shapes]
-        expected = {
-            "adam": per_weight * 2,
-            "adamw": per_weight * 2,
-            "nadam": [*per_weight, *per_weight, (1,)],
-            "rmsprop": per_weight,
-            "adagrad": per_weight,
-            "sgd": [],
-        }.get(name)
-        if expected is None or meta.get("n_slots") != len(expected):
+        groups = _engine.OPTIMIZER_SLOTS.get(name)
+        if groups is None:
+            raise ValueError(f"partial_fit state: unknown optimizer {name!r}")
+        per_group = {"weights": [(1, *w) for w in weight_shapes], "scalar": [(1,)]}
+        expected = [shape for group in groups for shape in per_group[group]]
+        if meta.get("n_slots") != len(expected):
             raise ValueError(
                 f"partial_fit state: optimizer {name!r}, {meta.get('n_slots')!r} slots"
             )

@@ -68,7 +68,12 @@ def _refuse_ragged_indicator(rows):
         )
 
 
-def _binarize_label_sets(y):
+def _binarize_label_sets(y, labels=None):
+    """A sequence of label sets as a float32 indicator and its label names.
+
+    ``labels`` (a model's label set) fixes the columns: a label outside it is
+    a ``ValueError`` (label names match exactly: ``"1"`` is not ``1``).
+    """
     rows = list(y)
     for i, row in enumerate(rows):
         if isinstance(row, (str, bytes)) or not isinstance(row, Iterable):
@@ -77,7 +82,14 @@ def _binarize_label_sets(y):
                 f"{type(row).__name__} {row!r}; give every row as a set or list "
                 "of label names (an empty set for no label)."
             )
-    mlb = MultiLabelBinarizer()
+    if labels is not None:
+        unknown = sorted(map(repr, {v for row in rows for v in row} - set(labels)))
+        if unknown:
+            raise ValueError(
+                f"y names labels {unknown[:10]} that are not among the "
+                f"classifier's labels {list(labels)[:10]}."
+            )
+    mlb = MultiLabelBinarizer(classes=None if labels is None else list(labels))
     try:
         Y = mlb.fit_transform(rows)
     except TypeError as exc:
@@ -263,10 +275,12 @@ def _is_missing(v):
     return isinstance(v, (float, np.floating)) and v != v
 
 
-def _encode_binary(y):
+def _encode_binary(y, classes=None):
     """A 1-D y is one label: two classes map to 0/1 (sorted, as sklearn does).
 
-    Unknown entries (NaN, ``None``, ``pd.NA``) become NaN.
+    Unknown entries (NaN, ``None``, ``pd.NA``) become NaN. ``classes`` (sorted,
+    one or two) fixes the classes instead of reading them off ``y``: a value
+    outside them is a ``ValueError``.
     """
     if hasattr(y, "to_numpy"):  # a Series: pd.NA becomes NaN, classes keep their type
         y = _frame_to_numpy(y) if y.isna().any() else y.to_numpy()
@@ -285,7 +299,14 @@ def _encode_binary(y):
             "Unknown label type: y is continuous (non-integer floats); a "
             "classifier needs 0/1 labels."
         )
-    classes = np.unique(known)
+    if classes is not None:
+        extra = sorted(set(known.tolist()) - set(classes.tolist()))
+        if extra:
+            raise ValueError(
+                f"y has classes {extra[:5]} that are not in classes "
+                f"{classes.tolist()}; give every class on the first call."
+            )
+    classes = np.unique(known) if classes is None else classes
     if classes.size > 2:
         raise ValueError(
             "Only binary classification is supported for a 1-D y, which is one "

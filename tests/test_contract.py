@@ -302,3 +302,13 @@ def test_constant_labels_from_the_rows_training_sees():
     compiled = MultiLabelMLPClassifier(**params).fit(X, Y)
     keras_path = MultiLabelMLPClassifier(**params, callbacks=[History()]).fit(X, Y)
     assert compiled._constant_labels_ == keras_path._constant_labels_ == {1: 0.0}
+
+
+def test_score_on_label_sets_uses_the_fitted_labels():
+    X, _ = _data(n=6)
+    y = [{"a"}, {"b"}, {"a", "b"}, set(), {"a"}, {"b"}]
+    clf = MultiLabelMLPClassifier(**FAST).fit(X, y)
+    Y = np.array([[1, 0], [0, 1], [1, 1], [0, 0], [1, 0], [0, 1]])
+    assert clf.score(X, y) == clf.score(X, Y)
+    with pytest.raises(ValueError, match="not among the classifier's labels"):
+        clf.score(X, [{"c"}] * 6)

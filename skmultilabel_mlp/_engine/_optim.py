@@ -12,6 +12,8 @@ Keras optimiser of the same name.
 
 from keras import ops
 
+from ._spec import OPTIMIZER_SLOTS
+
 __all__ = ["flatten_state", "init_state", "step", "unflatten_state"]
 
 _BETA_1, _BETA_2, _EPSILON = 0.9, 0.999, 1e-7  # Adam, AdamW, Nadam
@@ -46,17 +48,12 @@ def flatten_state(state):
 
 def unflatten_state(name, flat, n_params):
     """The inverse of :func:`flatten_state` for ``n_params`` weight arrays."""
-    flat = list(flat)
-    n = n_params
-    if name in ("adam", "adamw"):
-        return [flat[:n], flat[n : 2 * n]]
-    if name == "nadam":
-        return [flat[:n], flat[n : 2 * n], flat[2 * n]]
-    if name in ("rmsprop", "adagrad"):
-        return [flat[:n]]
-    if name == "sgd":
-        return []
-    raise ValueError(f"unknown optimizer {name!r}")
+    flat, out, at = list(flat), [], 0
+    for group in OPTIMIZER_SLOTS[name]:
+        size = n_params if group == "weights" else 1
+        out.append(flat[at : at + size] if group == "weights" else flat[at])
+        at += size
+    return out
 
 
 def _per_copy(value, like):

@@ -14,6 +14,7 @@ __all__ = [
     "DEFAULT_HIDDEN_LAYER_SIZES",
     "INITIALIZERS",
     "OPTIMIZERS",
+    "OPTIMIZER_SLOTS",
     "EarlyStopping",
     "FitSpec",
 ]
@@ -27,8 +28,18 @@ INITIALIZERS = (
     "lecun_uniform",
     "lecun_normal",
 )
-OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad")
 DEFAULT_HIDDEN_LAYER_SIZES = (20,)
+OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad")
+#: each optimiser's state laid flat (``_optim.flatten_state``): groups of one
+#: array per weight array, or one per-copy scalar; what ``partial_fit`` keeps
+OPTIMIZER_SLOTS = {
+    "adam": ("weights", "weights"),
+    "adamw": ("weights", "weights"),
+    "nadam": ("weights", "weights", "scalar"),
+    "rmsprop": ("weights",),
+    "sgd": (),
+    "adagrad": ("weights",),
+}
 
 
 @dataclass(frozen=True)
