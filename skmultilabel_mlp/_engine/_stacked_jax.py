@@ -19,7 +19,6 @@ What makes it fast on a CPU, measured with ``jax.profiler`` (2 cores):
 """
 
 import gc
-import itertools
 
 import jax
 import jax.numpy as jnp
@@ -115,22 +114,21 @@ def _train_drawn(kernel_seeds, data, *, program, initializers, widths):
 
 # XLA's CPU backend at optimisation level 1 and without its new fusion
 # emitters compiles this program in less than half the time and runs it
-# faster: its steps are many tiny operations, not long loops. For a short
-# training, level 0 is better still: on the tutorial fit (900 rows, 100 epochs)
-# it compiled in 0.37 s instead of 0.6 s and ran in 0.12 s instead of 0.04 s.
+# faster: its steps are many tiny operations, not long loops. Level 0 compiles
+# a short training faster still (the tutorial fit: 0.37 s instead of 0.6 s) but
+# runs it three times slower (0.12 s instead of 0.04 s), and it is other
+# arithmetic: a solo fit at level 0 and the same fit stacked beside others at
+# level 1 ended up to 3e-2 apart in a probability after 100 epochs. One set of
+# options for every program keeps one seed one result.
 _CPU_OPTIONS = {
     "xla_backend_optimization_level": 1,
     "xla_cpu_use_fusion_emitters": False,
 }
-_QUICK_OPTIONS = {**_CPU_OPTIONS, "xla_backend_optimization_level": 0}
-#: below this many FLOP of training, compiling costs more than running
-QUICK_FLOP = 1e9
 
 
 def _jit(fn, static):
     return {
         "tuned": jax.jit(fn, static_argnames=static, compiler_options=_CPU_OPTIONS),
-        "quick": jax.jit(fn, static_argnames=static, compiler_options=_QUICK_OPTIONS),
         "plain": jax.jit(fn, static_argnames=static),
     }
 
@@ -141,26 +139,18 @@ _compiled = {
 }
 
 
-def _call(kind, quick, *args, **static):
+def _call(kind, *args, **static):
     """The jitted program, with the CPU options where this XLA knows them."""
     versions = _compiled[kind]
-    options = "quick" if quick else "tuned"
-    if jax.default_backend() != "cpu" or versions.get(options) is None:
+    if jax.default_backend() != "cpu" or versions.get("tuned") is None:
         return versions["plain"](*args, **static)
     try:
-        return versions[options](*args, **static)
+        return versions["tuned"](*args, **static)
     except jax.errors.JaxRuntimeError as exc:  # an XLA without these options
         if "compile option" not in str(exc):
             raise
-        versions["tuned"] = versions["quick"] = None
+        versions["tuned"] = None
         return versions["plain"](*args, **static)
-
-
-def _training_flop(specs, data):
-    """About how much arithmetic the training is: 6 FLOP per weight per row seen."""
-    n_rows = data["n_k"].astype(float) * np.array([s.epochs for s in specs])
-    weights = [sum(a * b for a, b in itertools.pairwise(s.widths)) for s in specs]
-    return float(6 * np.dot(n_rows, weights))
 
 
 def bucket(n):
@@ -198,7 +188,6 @@ def _padded(data):
 
 def run(program, data, specs, widths, initial_params, given=False):
     """Run the program; ``_loop.train``'s outputs as NumPy arrays."""
-    quick = _training_flop(specs, data) < QUICK_FLOP
     data = _padded(data)
     # tracing makes many small Python objects; with TensorFlow and Keras loaded
     # the collector's full passes over them cost more than the tracing itself
@@ -206,9 +195,7 @@ def run(program, data, specs, widths, initial_params, given=False):
     gc.disable()
     try:
         if program.padded_units or given:
-            out = _call(
-                "given", quick, initial_params(specs, widths), data, program=program
-            )
+            out = _call("given", initial_params(specs, widths), data, program=program)
         else:
             kernels = [
                 kernel_inits(s.kernel_initializer, layer_seeds(s.seed, len(widths)))
@@ -216,7 +203,6 @@ def run(program, data, specs, widths, initial_params, given=False):
             ]
             out = _call(
                 "drawn",
-                quick,
                 np.array([[seed for _, seed in k] for k in kernels], np.uint32),
                 data,
                 program=program,
