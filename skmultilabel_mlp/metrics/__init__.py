@@ -11,6 +11,12 @@ scikit-learn reads both as a binary target; its score with the default
 every average over labels (macro, micro, weighted) gives it too, per-label
 functions return one value, and samplewise averages are taken over rows, as on
 any indicator matrix.
+
+Targets whose outputs have more than two classes (scikit-learn's
+``multiclass-multioutput``: one column per output, classes of any dtype) have
+their own measures: ``multioutput_exact_match``, ``per_output_*`` and
+``mean_output_*`` scores, and ``multioutput_report``. There, unknown entries of
+``y_true`` (``None``, NaN, ``pd.NA``) are always left out.
 """
 
 from ._multilabel import (
@@ -23,7 +29,16 @@ from ._multilabel import (
     mean_binary_cross_entropy,
     per_label_f1_score,
 )
-from ._report import multilabel_report
+from ._multioutput import (
+    mean_output_accuracy,
+    mean_output_log_loss,
+    mean_output_macro_f1,
+    multioutput_exact_match,
+    per_output_accuracy,
+    per_output_f1_score,
+    per_output_log_loss,
+)
+from ._report import multilabel_report, multioutput_report
 from ._scorer import get_scorer, multilabel_scoring, per_label_summary
 
 __all__ = [
@@ -35,8 +50,16 @@ __all__ = [
     "label_ranking_average_precision_score",
     "label_ranking_loss",
     "mean_binary_cross_entropy",
+    "mean_output_accuracy",
+    "mean_output_log_loss",
+    "mean_output_macro_f1",
     "multilabel_report",
     "multilabel_scoring",
+    "multioutput_exact_match",
+    "multioutput_report",
     "per_label_f1_score",
     "per_label_summary",
+    "per_output_accuracy",
+    "per_output_f1_score",
+    "per_output_log_loss",
 ]

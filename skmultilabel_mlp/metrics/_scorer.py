@@ -19,6 +19,7 @@ from sklearn import metrics as skm
 from .._targets import check_indicator, proba_to_matrix
 from .._utils import final_step
 from . import _multilabel as m
+from . import _multioutput as mo
 from ._averaging import (
     average_precision,
     label_averaged,
@@ -28,6 +29,7 @@ from ._averaging import (
 
 __all__ = [
     "MultilabelScorer",
+    "OutputLogLossScorer",
     "ScoringPanel",
     "get_scorer",
     "multilabel_scoring",
@@ -160,6 +162,43 @@ def _table():
     return table
 
 
+class OutputLogLossScorer:
+    """``-mean_output_log_loss`` of ``predict_proba``, against ``classes_``.
+
+    ``make_scorer`` cannot hand the metric ``classes_``, which says what each
+    output's probability columns stand for.
+    """
+
+    def __call__(self, estimator, X, y_true, sample_weight=None):
+        classes = _classes(estimator)
+        if classes is None or not hasattr(estimator, "predict_proba"):
+            raise TypeError(
+                "scorer 'neg_mean_output_log_loss' needs predict_proba and classes_ "
+                f"but {type(final_step(estimator)).__name__} lacks them; use "
+                "'mean_output_accuracy' or 'multioutput_exact_match'."
+            )
+        proba = estimator.predict_proba(X)
+        return -mo.mean_output_log_loss(
+            y_true, proba, classes=classes, sample_weight=sample_weight
+        )
+
+    def __repr__(self):
+        return "OutputLogLossScorer()"
+
+
+def _on_predict(metric):
+    return partial(skm.make_scorer, metric, response_method="predict")
+
+
+# name -> a factory, so that each get_scorer call returns a scorer of its own
+_MULTIOUTPUT = {
+    "multioutput_exact_match": _on_predict(mo.multioutput_exact_match),
+    "mean_output_accuracy": _on_predict(mo.mean_output_accuracy),
+    "mean_output_macro_f1": _on_predict(mo.mean_output_macro_f1),
+    "neg_mean_output_log_loss": OutputLogLossScorer,
+}
+
+
 _PER_LABEL = re.compile(rf"^({'|'.join(_LABEL_METRICS)})_label:(.+)$")
 
 
@@ -175,10 +214,15 @@ def get_scorer(name):
         ``"roc_auc[_avg]"``, ``"average_precision[_avg]"``,
         ``"{f1,precision,recall,jaccard}_{micro,macro,weighted,samples}"``, or a
         per-label ``"{f1,precision,recall,roc_auc,average_precision}_label:<name or
-        index>"``. Other names go to :func:`sklearn.metrics.get_scorer`. A callable
-        is returned unchanged. With one label (a one-column or 1-D 0/1 ``y``)
-        the macro, micro and weighted averages are that label's score, e.g.
-        ``f1_score(y_true, y_pred)``, and samplewise ones are means over rows.
+        index>"``. For outputs with more than two classes (a 2-D ``y`` of any
+        dtype, e.g. ``RandomForestClassifier``'s multi-output targets):
+        ``"multioutput_exact_match"``, ``"mean_output_accuracy"``,
+        ``"mean_output_macro_f1"`` and ``"neg_mean_output_log_loss"`` (from
+        ``predict_proba`` and ``classes_``). Other names go to
+        :func:`sklearn.metrics.get_scorer`. A callable is returned unchanged.
+        With one label (a one-column or 1-D 0/1 ``y``) the macro, micro and
+        weighted averages are that label's score, e.g. ``f1_score(y_true,
+        y_pred)``, and samplewise ones are means over rows.
 
     Returns
     -------
@@ -203,6 +247,8 @@ def get_scorer(name):
     if name in table:
         metric, response, sign = table[name]
         return MultilabelScorer(name, metric, response, sign)
+    if name in _MULTIOUTPUT:
+        return _MULTIOUTPUT[name]()
     if name == "neg_log_loss":
         warnings.warn(
             "sklearn's 'neg_log_loss' on multi-label targets ignores the negative "
@@ -216,7 +262,8 @@ def get_scorer(name):
     except ValueError:
         raise ValueError(
             f"unknown scorer {name!r}; multi-label names are {sorted(table)} and "
-            "'<metric>_label:<name>'; sklearn's names are in "
+            "'<metric>_label:<name>', multi-output names are "
+            f"{sorted(_MULTIOUTPUT)}; sklearn's names are in "
             "sklearn.metrics.get_scorer_names()."
         ) from None
 
