@@ -4,17 +4,15 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin
-from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from . import _engine
+from . import _engine, _multiclass
 from ._fitting import FittingMixin
 from ._incremental import IncrementalMixin
+from ._outputs import OutputsMixin
 from ._state import FittedStateMixin
-from ._targets import _binarize_label_sets, _is_label_set_sequence, columns_in_order
 from ._utils import check_thresholds
-from .metrics import exact_match_score
 
 __all__ = ["MultiLabelMLPClassifier"]
 
@@ -22,6 +20,7 @@ __all__ = ["MultiLabelMLPClassifier"]
 class MultiLabelMLPClassifier(
     FittingMixin,
     IncrementalMixin,
+    OutputsMixin,
     FittedStateMixin,
     ClassifierMixin,
     MultiOutputMixin,
@@ -36,6 +35,9 @@ class MultiLabelMLPClassifier(
     sequences of label sets, NaN for unknown labels), always predicts
     ``(n_samples, n_labels)`` arrays, and plugs into every scikit-learn tool:
     pipelines, cross-validation, grid search, scorers, ``ClassifierChain``.
+    Outputs with more than two classes (a ``multiclass`` or
+    ``multiclass-multioutput`` ``y``) get one softmax head each on the shared
+    trunk, in scikit-learn's multi-output conventions (see Notes).
 
     Parameters
     ----------
@@ -73,7 +75,10 @@ default=None
         Weight of the positive term of each label's cross-entropy, for
         imbalanced labels. ``"balanced"`` uses negatives / positives of each label
         on the training rows (capped at 1000); a dict maps label names or indices
-        to weights (others get 1). Composes with ``sample_weight``.
+        to weights (others get 1). Composes with ``sample_weight``. For outputs
+        with their own classes: ``"balanced"`` per output (scikit-learn's
+        ``n / (n_classes * count)``), or a list of one ``{class: weight}`` dict
+        per output.
     missing_label : float or None, default=None
         A value of ``y`` meaning "unknown" (e.g. ``-1``), in addition to NaN.
         Unknown entries are left out of the loss; predictions cover every label.
@@ -115,11 +120,16 @@ default=None
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_labels, 2), or (n_classes,)
+    classes_ : ndarray of shape (n_labels, 2), or (n_classes,), or list of ndarray
         One row ``[0, 1]`` per label: a 2-D array that scikit-learn reads as
         multi-label (scorers treat even a 2-label model as multi-label;
         ``cross_val_predict`` and ``StackingClassifier`` index it per label).
         Fitted on a 1-D ``y``: its classes, ``array([0, 1])`` for 0/1 values.
+        Fitted on outputs with their own classes: one array of classes per
+        output (one array for a 1-D ``y``).
+    n_outputs_ : int
+        Number of outputs; only defined when fitted on outputs with their own
+        classes.
     label_names_ : ndarray of shape (n_labels,)
         DataFrame columns, label-set values (sorted), or ``0 .. n_labels - 1``.
     n_labels_ : int
@@ -151,6 +161,17 @@ default=None
     sense: ``predict`` returns shape ``(n_samples,)`` and ``predict_proba``
     ``(n_samples, 2)``, so it works in ``CalibratedClassifierCV`` and binary
     scorers. Pass a one-column 2-D ``y`` to keep the multi-label shapes.
+
+    A 1-D ``y`` with three or more classes, or a 2-D ``y`` whose columns are
+    not all 0/1 (strings, integers, categoricals; DataFrame columns name the
+    outputs), is a set of outputs, each with its own classes: one softmax
+    block per output with three or more classes, one sigmoid unit per output
+    with two, the loss the mean of the outputs' cross-entropies (unknown
+    entries left out). ``predict`` gives the most probable class of each
+    output, ``(n_samples,)`` for a 1-D ``y``, else ``(n_samples, n_outputs)``;
+    ``predict_proba`` an ``(n_samples, n_classes)`` array for a 1-D ``y``, else
+    a list of one per output; ``score`` is the exact match over outputs. A 2-D
+    0/1 ``y`` stays multi-label.
 
     Without callbacks, the whole training (every epoch and step, the
     per-epoch reshuffle, early stopping) is one compiled program on the Keras
@@ -262,7 +283,7 @@ default=None
         if layers is None:  # not a network the NumPy forward pass knows: ask Keras
             proba = _engine.predict_keras(self._keras_model_, X)
         else:
-            proba = _engine.predict_proba(layers, X)
+            proba = _engine.predict_proba(layers, X, getattr(self, "_heads_", ()))
         for j, value in getattr(self, "_constant_labels_", {}).items():
             proba[:, j] = value  # one value in every training row: predict it
         return proba
@@ -282,6 +303,9 @@ default=None
             0 and 1.
         """
         proba = self._label_proba(X)
+        outputs = self._output_probas(proba)
+        if outputs is not None:
+            return outputs[0] if self._one_d_ else outputs
         if self._is_binary() and len(self.classes_) == 1:
             return proba[:, :1]  # y had one class: probability 1 for it
         if self._is_binary():
@@ -304,7 +328,11 @@ default=None
         -------
         log_proba : ndarray, the shape of :meth:`predict_proba`
         """
-        return np.log(np.maximum(self.predict_proba(X), np.finfo(np.float64).tiny))
+        proba = self.predict_proba(X)
+        tiny = np.finfo(np.float64).tiny
+        if isinstance(proba, list):
+            return [np.log(np.maximum(p, tiny)) for p in proba]
+        return np.log(np.maximum(proba, tiny))
 
     def predict(self, X):
         """Predict the labels of each row: ``predict_proba(X) >= threshold``.
@@ -320,6 +348,9 @@ default=None
             ``(n_samples,)`` when fitted on a 1-D ``y``.
         """
         proba = self._label_proba(X)
+        outputs = self._output_probas(proba)
+        if outputs is not None:
+            return _multiclass.decode(outputs, self._outputs_, self._one_d_)
         y_pred = (proba >= self._thresholds()).astype(int)
         if self._is_binary():
             return np.where(y_pred[:, 0] == 1, self.classes_[-1], self.classes_[0])
@@ -338,45 +369,24 @@ default=None
             For each row, the ``label_names_`` predicted (``>= threshold``),
             in ``label_names_`` order; an empty list for a row with no label.
         """
+        if getattr(self, "_outputs_", None) is not None:
+            raise ValueError(
+                "predict_labels names the labels present in a row; this model "
+                "predicts outputs with their own classes: use predict."
+            )
         y_pred = (self._label_proba(X) >= self._thresholds()).astype(int)
         return [list(self.label_names_[row.astype(bool)]) for row in y_pred]
 
-    def score(self, X, y, sample_weight=None):
-        """Exact-match (subset) accuracy: share of rows with every label right.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        y : indicator matrix, DataFrame or sequence of label sets
-            True labels, in the form used for ``fit``; NaN entries (unknown) are
-            left out, and rows with no known label are not counted.
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        score : float
-        """
-        check_is_fitted(self)
-        if not self._is_binary() and _is_label_set_sequence(y):
-            y, _ = _binarize_label_sets(y, labels=self.label_names_)
-        elif not self._is_binary() and hasattr(y, "columns"):
-            y = columns_in_order(y, self.label_names_)
-        if not self._is_binary():
-            # unknown (NaN) entries are left out, as in training
-            return exact_match_score(
-                y, self.predict(X), sample_weight=sample_weight, ignore_missing=True
-            )
-        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
-
     def _is_binary(self):
-        # a 1-D y: classes_ is 1-D; multi-label: one row of [0, 1] per label
-        return np.ndim(self.classes_) == 1
+        # a 1-D 0/1 y: classes_ is 1-D; multi-label: one row of [0, 1] per
+        # label; outputs with their own classes are neither
+        return getattr(self, "_outputs_", None) is None and np.ndim(self.classes_) == 1
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
-        # a 1-D y must be 0/1: several classes are multiclass, not multi-label
-        tags.classifier_tags.multi_class = False
+        # a 1-D y with several classes: one softmax output (``_multiclass``)
+        tags.classifier_tags.multi_class = True
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
         tags.input_tags.sparse = True

@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _engine
-from ._targets import encode_targets
+from ._multiclass import encode
 
 __all__ = ["Dataset", "Datasets", "stack"]
 
@@ -22,7 +22,12 @@ class Dataset:
         self.X, self.targets, self.weights = X, targets, weights
         self.n = X.shape[0]
         # copies whose data can share one matrix
-        self.shape_key = (X.shape[1], targets.Y.shape[1], sp.issparse(X))
+        self.shape_key = (
+            X.shape[1],
+            targets.Y.shape[1],
+            sp.issparse(X),
+            None if targets.outputs is None else tuple(map(len, targets.outputs)),
+        )
 
 
 def _dense(Y):
@@ -73,9 +78,7 @@ class Datasets:
         if key not in self._sets:
             target_key = (id(y), est.missing_label)
             if target_key not in self._targets:
-                self._targets[target_key] = encode_targets(
-                    y, missing_label=est.missing_label
-                )
+                self._targets[target_key] = encode(y, missing_label=est.missing_label)
             targets = self._targets[target_key]
             weights = est._check_rows(Xv, targets, sample_weight)
             self._sets[key] = Dataset(Xv, targets, weights)

@@ -14,11 +14,11 @@ from sklearn.base import _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
-from . import _engine, _fit_cache
+from . import _engine, _fit_cache, _multiclass
 from ._class_weight import resolve_pos_weight
 from ._copies import Datasets, stack
 from ._holdout import stratified_holdout
-from ._outcome import constant_labels, divergence
+from ._outcome import constant_labels, divergence, sigmoid_only
 from ._targets import encode_targets
 from ._utils import indicator_01, warn_if_too_large
 
@@ -81,6 +81,12 @@ class FittingMixin:
         # Keras callbacks: the scikeras fit, epoch by epoch
         self._check_params()
         X = self._validate_features(X, reset=True)
+        if _multiclass.is_multiclass(y, self.missing_label):
+            raise ValueError(
+                "Keras callbacks are not supported yet for outputs with their own "
+                "classes (a multiclass or multiclass-multioutput y); fit without "
+                "callbacks (early_stopping=True covers the common use)."
+            )
         targets = encode_targets(y, missing_label=self.missing_label)
         sample_weight = self._check_rows(X, targets, sample_weight)
         train, validation = self._validation_split(targets.Y)
@@ -149,7 +155,9 @@ class FittingMixin:
                     fit_rows = train
                 spec = est._fit_spec(dataset.X, dataset.targets, fit_rows)
                 # the rows training sees (not the early-stopping holdout)
-                constants = constant_labels(dataset.targets.Y[fit_rows])
+                constants = sigmoid_only(
+                    constant_labels(dataset.targets.Y[fit_rows]), spec.heads
+                )
                 start = est._warm_start_point(spec, dataset.targets)
             except Exception as exc:
                 out.append(exc)
@@ -186,9 +194,15 @@ class FittingMixin:
         network). The optimiser starts afresh, as scikit-learn's MLP does."""
         if not self.warm_start or not hasattr(self, "label_names_"):
             return None
+        before = getattr(self, "_outputs_", None)
         same = (
             list(map(str, targets.label_names)) == list(map(str, self.label_names_))
             and (targets.binary_classes is not None) == self._is_binary()
+            and (targets.outputs is None) == (before is None)
+            and (
+                before is None
+                or [c.tolist() for c in targets.outputs] == [c.tolist() for c in before]
+            )
         )
         if not same:
             raise ValueError(
@@ -249,9 +263,22 @@ class FittingMixin:
                     "missing_label) in every training row; drop those columns or "
                     "provide some known values."
                 )
-        pos_weight = resolve_pos_weight(
-            self.class_weight, Y_train, names, targets.binary_classes
-        )
+        heads = ()
+        if targets.outputs is not None:
+            heads = _multiclass.head_widths(targets.outputs)
+            if not (np.ndim(self.threshold) == 0 and self.threshold == 0.5):
+                raise ValueError(
+                    f"threshold={self.threshold!r} applies to labels; outputs with "
+                    "their own classes predict their most probable class. Leave "
+                    "threshold at 0.5 for a multiclass or multiclass-multioutput y."
+                )
+            pos_weight = _multiclass.output_class_weights(
+                self.class_weight, np.asarray(Y_train), heads, targets.outputs, names
+            )
+        else:
+            pos_weight = resolve_pos_weight(
+                self.class_weight, Y_train, names, targets.binary_classes
+            )
         early = (
             _engine.EarlyStopping(int(self.n_iter_no_change), float(self.tol))
             if self.early_stopping
@@ -278,6 +305,7 @@ class FittingMixin:
             masked=_has_missing(targets.Y),
             early_stopping=early,
             verbose=self.verbose,
+            heads=heads,
         )
 
     def _validate_features(self, X, *, reset):

@@ -15,7 +15,8 @@ import scipy.sparse as sp
 
 from . import _engine
 from ._copies import Dataset, stack
-from ._outcome import constants_from_counts, divergence, label_counts
+from ._multiclass import encode, is_multiclass
+from ._outcome import constants_from_counts, divergence, label_counts, sigmoid_only
 from ._targets import (
     EncodedTargets,
     _binarize_label_sets,
@@ -79,6 +80,8 @@ class IncrementalMixin:
             X = X.toarray()
         if first:
             targets = _first_targets(y, classes, self.missing_label)
+        elif getattr(self, "_outputs_", None) is not None:
+            targets = self._later_output_targets(y, classes)
         else:
             self._check_same_classes(classes)
             targets = self._later_targets(y)
@@ -112,7 +115,7 @@ class IncrementalMixin:
             positives, known = positives + counts[0], known + counts[1]
         if not first:
             history = {"loss": list(self.history_.get("loss", [])) + history["loss"]}
-        constants = constants_from_counts(positives, known)
+        constants = sigmoid_only(constants_from_counts(positives, known), spec.heads)
         self._set_fitted(targets, spec, history, constants, layers=layers)
         self._partial_state_ = {
             "optimizer": spec.optimizer,
@@ -150,6 +153,25 @@ class IncrementalMixin:
                 f"classes={list(classes)} differs from the first partial_fit "
                 f"call's {list(fitted)}; the label set is fixed by the first call."
             )
+
+    def _later_output_targets(self, y, classes):
+        """``y`` of a later call, on the outputs and classes the first call fixed."""
+        if classes is not None:
+            given = _output_classes(classes, self._one_d_)
+            if [c.tolist() for c in given] != [c.tolist() for c in self._outputs_]:
+                raise ValueError(
+                    f"classes={classes!r} differs from the first partial_fit "
+                    "call's; the classes are fixed by the first call."
+                )
+        if hasattr(y, "columns") and not self._one_d_:
+            y = columns_in_order(y, self.label_names_)
+        if _is_1d(y) != self._one_d_:
+            raise ValueError(
+                f"the classifier was started on {'a 1-D' if self._one_d_ else 'a 2-D'}"
+                " y; pass the same form to partial_fit again."
+            )
+        targets = encode(y, missing_label=self.missing_label, outputs=self._outputs_)
+        return dataclasses.replace(targets, label_names=self.label_names_)
 
     def _later_targets(self, y):
         """``y`` of a later ``partial_fit`` call, encoded on the fitted labels."""
@@ -207,8 +229,21 @@ class IncrementalMixin:
         return [(np.asarray(k), np.asarray(b), act) for k, b, act in layers]
 
 
+def _output_classes(classes, one_d):
+    """``classes`` of outputs with their own classes: one array per output."""
+    if one_d:
+        return (np.unique(np.asarray(classes)),)
+    return tuple(np.unique(np.asarray(c)) for c in classes)
+
+
 def _first_targets(y, classes, missing_label):
     """``y`` of the first ``partial_fit`` call, on the label set ``classes`` fixes."""
+    one_d = _is_1d(y) and not _is_label_set_sequence(y)
+    many = one_d and classes is not None and np.unique(np.asarray(classes)).size > 2
+    if many or is_multiclass(y, missing_label):
+        # outputs with their own classes: ``classes`` gives each output's
+        outputs = None if classes is None else _output_classes(classes, one_d)
+        return encode(y, missing_label=missing_label, outputs=outputs)
     if classes is None:
         return encode_targets(y, missing_label=missing_label)
     if _is_label_set_sequence(y):

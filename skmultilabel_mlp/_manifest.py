@@ -190,8 +190,9 @@ def fitted_state(manifest, path):
         _fail(
             path, "fitted 'classes_'", "null, or the one or two classes of a 1-D target"
         )
-    if f.get("pos_weight_") is not None and not _numbers(f["pos_weight_"], n_labels):
-        _fail(path, "fitted 'pos_weight_'", f"null or {n_labels} numbers")
+    units = _output_units(f, n_labels, path)
+    if f.get("pos_weight_") is not None and not _numbers(f["pos_weight_"], units):
+        _fail(path, "fitted 'pos_weight_'", f"null or {units} numbers")
     history = f.get("history_")
     if not (
         isinstance(history, dict)
@@ -205,7 +206,7 @@ def fitted_state(manifest, path):
             isinstance(c, list)
             and len(c) == 2
             and _is_int(c[0])
-            and c[0] < n_labels
+            and c[0] < units
             and c[1] in (0, 1)
             for c in constants
         )
@@ -214,6 +215,35 @@ def fitted_state(manifest, path):
     for key in ("classes_", "pos_weight_"):
         f.setdefault(key, None)
     return f
+
+
+def _output_units(f, n_labels, path):
+    """The network's output units: ``n_labels``, or the heads of outputs with
+    their own classes (``outputs_``, ``heads_``, ``one_d_``), checked."""
+    if "outputs_" not in f and "heads_" not in f:
+        return n_labels
+    outputs, heads = f.get("outputs_"), f.get("heads_")
+    if not (
+        isinstance(outputs, list)
+        and len(outputs) == n_labels
+        and all(
+            isinstance(c, list)
+            and c
+            and all(isinstance(v, (str, Real)) for v in c)
+            and len(set(map(str, c))) == len(c)
+            for c in outputs
+        )
+        and isinstance(heads, list)
+        and heads == [1 if len(c) <= 2 else len(c) for c in outputs]
+        and isinstance(f.get("one_d_"), bool)
+        and (n_labels == 1 or not f["one_d_"])
+    ):
+        _fail(
+            path,
+            "fitted 'outputs_' / 'heads_' / 'one_d_'",
+            "each output's distinct classes and its head width",
+        )
+    return sum(heads)
 
 
 def scaler_state(scaler):

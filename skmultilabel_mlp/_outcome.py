@@ -15,6 +15,7 @@ __all__ = [
     "constants_from_counts",
     "divergence",
     "label_counts",
+    "sigmoid_only",
 ]
 
 
@@ -72,3 +73,13 @@ def constants_from_counts(positives, known):
         int(j): float(positives[j] > 0)
         for j in np.flatnonzero((positives == 0) | (positives == known))
     }
+
+
+def sigmoid_only(constants, heads):
+    """The constant labels among one-unit outputs (a softmax block's class that
+    no training row has is learnt by the softmax, never set by hand)."""
+    if not heads:
+        return constants
+    at = np.concatenate([[0], np.cumsum(heads)])
+    single = {int(a) for a, w in zip(at, heads) if w == 1}
+    return {j: v for j, v in constants.items() if j in single}

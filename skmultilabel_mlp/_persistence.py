@@ -219,7 +219,9 @@ def _network(model_bytes, path):
 
 def _check_layers(model, params, widths, fitted, path):
     """Every layer and weight must be what the manifest's parameters build, and no more."""
-    n_features, n_labels = fitted["n_features_in_"], fitted["n_labels_"]
+    n_features = fitted["n_features_in_"]
+    heads = tuple(fitted.get("heads_") or ())
+    n_labels = sum(heads) if heads else fitted["n_labels_"]
     architecture = {
         "hidden_layer_sizes": widths,
         **{
@@ -230,7 +232,7 @@ def _check_layers(model, params, widths, fitted, path):
     all_widths = [n_features, *widths, n_labels]
     shapes = [s for a, b in itertools.pairwise(all_widths) for s in ((a, b), (b,))]
     if not (
-        _engine.layers_match(model, n_features, n_labels, architecture)
+        _engine.layers_match(model, n_features, n_labels, architecture, heads)
         and [tuple(int(d) for d in w.shape) for w in model.weights] == shapes
     ):
         raise ValueError(

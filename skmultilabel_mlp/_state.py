@@ -36,6 +36,18 @@ class FittedStateMixin:
             if targets.binary_classes is None
             else targets.binary_classes
         )
+        for name in ("_outputs_", "_one_d_", "n_outputs_"):
+            vars(self).pop(name, None)
+        self._heads_ = spec.heads
+        if targets.outputs is not None:
+            # outputs with their own classes: scikit-learn's multi-output form
+            self._outputs_ = targets.outputs
+            self._one_d_ = targets.one_d
+            self.n_outputs_ = len(targets.outputs)
+            self.n_labels_ = self.n_outputs_
+            self.classes_ = (
+                targets.outputs[0] if targets.one_d else list(targets.outputs)
+            )
         self.pos_weight_ = (
             None if spec.pos_weight is None else np.array(spec.pos_weight)
         )
@@ -58,6 +70,10 @@ class FittedStateMixin:
         }
         if hasattr(self, "feature_names_in_"):
             state["feature_names_in_"] = self.feature_names_in_
+        if getattr(self, "_outputs_", None) is not None:
+            state["outputs_"] = [c.tolist() for c in self._outputs_]
+            state["one_d_"] = bool(self._one_d_)
+            state["heads_"] = list(self._heads_)
         return state
 
     def _restore_fitted(self, state, model):
@@ -73,6 +89,12 @@ class FittedStateMixin:
         pos_weight = state["pos_weight_"]
         self.pos_weight_ = None if pos_weight is None else np.asarray(pos_weight)
         self.history_ = state["history_"]
+        self._heads_ = tuple(state.get("heads_", ()))
+        if "outputs_" in state:
+            self._outputs_ = tuple(np.asarray(c) for c in state["outputs_"])
+            self._one_d_ = bool(state["one_d_"])
+            self.n_outputs_ = len(self._outputs_)
+            self.classes_ = self._outputs_[0] if self._one_d_ else list(self._outputs_)
         self._constant_labels_ = {
             int(j): float(v) for j, v in state.get("constant_labels_", [])
         }

@@ -29,6 +29,9 @@ class EncodedTargets:
     Y: np.ndarray  # or a scipy CSR matrix when y was sparse (no NaN then)
     label_names: np.ndarray
     binary_classes: np.ndarray | None  # the two classes of a 1-D y, else None
+    #: outputs with their own classes (``_multiclass``): each output's classes
+    outputs: tuple | None = None
+    one_d: bool = False  # with ``outputs``: y was 1-D (one output)
 
 
 def _is_label_set_sequence(y):

@@ -23,6 +23,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._multiclass import is_multiclass
 from ._targets import encode_targets, proba_to_matrix
 from ._threshold_search import _COUNT_METRICS, _MATRIX_METRICS, tune_thresholds
 
@@ -139,6 +140,13 @@ class TunedThresholdMultiLabelClassifier(
         -------
         self : TunedThresholdMultiLabelClassifier
         """
+        if is_multiclass(y):
+            raise ValueError(
+                "y has outputs with their own classes (multiclass or "
+                "multiclass-multioutput): thresholds apply to labels, and such "
+                "outputs predict their most probable class; use the classifier "
+                "without TunedThresholdMultiLabelClassifier."
+            )
         targets = encode_targets(y)
         if targets.binary_classes is not None:
             raise ValueError(

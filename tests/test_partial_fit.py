@@ -219,8 +219,9 @@ def test_partial_fit_after_fit_keeps_labels_the_fit_learnt():
 
 def test_partial_fit_classes_checks():
     X, Y = _data()
-    with pytest.raises(ValueError, match="one or two classes"):
-        MultiLabelMLPClassifier(**NET).partial_fit(X, Y[:, 0], classes=[0, 1, 2])
+    # three classes for a 1-D y: one output with its own classes, fixed now
+    clf = MultiLabelMLPClassifier(**NET).partial_fit(X, Y[:, 0], classes=[0, 1, 2])
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
     # an indicator's classes name its columns, and may be repeated
     clf = MultiLabelMLPClassifier(**NET).partial_fit(X, Y, classes=["a", "b", "c"])
     np.testing.assert_array_equal(clf.label_names_, ["a", "b", "c"])

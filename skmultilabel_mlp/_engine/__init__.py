@@ -85,11 +85,11 @@ def train_stacked(specs, X, Y, rows, sample_weight=None, **options):
     return train_stacked(specs, X, Y, rows, sample_weight, **options)
 
 
-def predict_proba(layers, X):
+def predict_proba(layers, X, heads=()):
     """Sigmoid outputs of trained ``layers`` for ``X``, in NumPy (no backend call)."""
     from ._forward import predict_proba
 
-    return predict_proba(layers, X)
+    return predict_proba(layers, X, heads)
 
 
 def network_from_model(model):
@@ -127,8 +127,8 @@ def model_from_bytes(data):
     return model_from_bytes(data)
 
 
-def layers_match(model, n_features, n_labels, architecture):
+def layers_match(model, n_features, n_labels, architecture, heads=()):
     """Whether ``model`` has exactly the layers the package builds for these arguments."""
     from ._saving import layers_match
 
-    return layers_match(model, n_features, n_labels, architecture)
+    return layers_match(model, n_features, n_labels, architecture, heads)

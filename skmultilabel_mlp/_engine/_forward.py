@@ -17,7 +17,12 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import special
 
-__all__ = ["ACTIVATION_FUNCTIONS", "network_from_model", "predict_proba"]
+__all__ = [
+    "ACTIVATION_FUNCTIONS",
+    "head_probabilities",
+    "network_from_model",
+    "predict_proba",
+]
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772, 1.0507009873554805
 
@@ -56,9 +61,14 @@ def network_from_model(model):
     """
     import keras
 
-    layers = []
+    from ._network import OutputHeads
+
+    layers, heads = [], False
     for layer in model.layers:
         if isinstance(layer, (keras.layers.InputLayer, keras.layers.Dropout)):
+            continue
+        if isinstance(layer, OutputHeads):  # the last layer: logits to probabilities
+            heads = True
             continue
         if not isinstance(layer, keras.layers.Dense) or not layer.use_bias:
             return None
@@ -68,13 +78,29 @@ def network_from_model(model):
             return None
         kernel, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights())
         layers.append((kernel, bias, name))
-    if not layers or layers[-1][2] != "sigmoid":
+    if not layers or layers[-1][2] != ("linear" if heads else "sigmoid"):
         return None
     return layers
 
 
-def predict_proba(layers, X):
+def head_probabilities(logits, heads):
+    """Probabilities from output logits: a sigmoid per one-unit head, a softmax per
+    wider one (float64, as the network's ``OutputHeads`` layer computes them)."""
+    out, at = np.empty_like(logits), 0
+    for width in heads:
+        block = logits[:, at : at + width]
+        out[:, at : at + width] = (
+            special.expit(block) if width == 1 else special.softmax(block, axis=1)
+        )
+        at += width
+    return out
+
+
+def predict_proba(layers, X, heads=()):
     """Sigmoid outputs, float64 ``(n_samples, n_labels)``, for dense or sparse ``X``.
+
+    With ``heads`` (``FitSpec.heads``) the last layer's logits become one
+    sigmoid or softmax per head instead (:func:`head_probabilities`).
 
     Rows go through in chunks so the hidden activations of a large input never
     sit in memory all at once; sparse rows are multiplied as they are.
@@ -91,7 +117,10 @@ def predict_proba(layers, X):
         for i, (kernel, bias, activation) in enumerate(layers):
             a = np.asarray(h @ kernel, dtype=np.float32) + bias
             if i == len(layers) - 1:
-                out[start : start + a.shape[0]] = special.expit(a.astype(np.float64))
+                a = a.astype(np.float64)
+                out[start : start + a.shape[0]] = (
+                    head_probabilities(a, heads) if heads else special.expit(a)
+                )
             else:
                 h = ACTIVATION_FUNCTIONS[activation](a).astype(np.float32, copy=False)
     return out

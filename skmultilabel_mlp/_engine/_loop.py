@@ -30,6 +30,7 @@ import keras
 from keras import ops
 
 from . import _optim, _random
+from ._losses import bce_terms, head_losses, pos_weight_of, sum_last
 
 __all__ = ["Program", "train"]
 
@@ -63,6 +64,9 @@ class Program:
     resume: bool = False
     keep_state: bool = False  # also return the optimiser state and step counts
     val_batch: int = 1024
+    #: outputs with their own classes (``FitSpec.heads``): a softmax
+    #: cross-entropy per block wider than one unit; empty: one BCE per label
+    heads: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -124,11 +128,6 @@ def _add_bias(product, b):
     return product + ops.einsum("kb,kh->kbh", ones, b)
 
 
-def _sum_last(x):
-    """``x.sum(axis=-1)`` as a product with ones (see ``_add_bias``)."""
-    return ops.einsum("...l,l->...", x, ops.ones((x.shape[-1],), x.dtype))
-
-
 def _forward(params, x, data, program, kit, drop_keys=None):
     """Logits (K, B, L); dropout after each hidden layer when ``drop_keys``."""
     activation = keras.activations.get(program.activation)
@@ -164,19 +163,17 @@ def _row_losses(params, idx, valid, data, program, kit, drop_keys=None):
         known = ops.logical_not(ops.isnan(y))
         y = ops.where(known, y, 0.0)
     z = _forward(params, x, data, program, kit, drop_keys)
-    # y softplus(-z) + (1 - y) softplus(z), with softplus(z) = z + softplus(-z)
-    sp_neg = ops.softplus(-z)
-    if program.pos_weighted:
-        py = data["pos_weight"][:, None, :] * y
-        terms = sp_neg * (py + 1.0 - y) + (1.0 - y) * z
+    if program.heads:
+        rows = head_losses(z, y, known if program.masked else None, data, program)
     else:
-        terms = sp_neg + (1.0 - y) * z
-    if program.masked:
-        terms = ops.where(known, terms, 0.0)
-    rows = _sum_last(terms) / y.shape[2]
+        # y softplus(-z) + (1 - y) softplus(z), with softplus(z) = z + softplus(-z)
+        terms = bce_terms(z, y, pos_weight_of(data, program))
+        if program.masked:
+            terms = ops.where(known, terms, 0.0)
+        rows = sum_last(terms) / y.shape[2]
     valid = ops.cast(valid, "float32")
     weights = kit.take(data["w"], idx, 0) * valid if program.weighted else valid
-    return rows * weights, _sum_last(weights)
+    return rows * weights, sum_last(weights)
 
 
 def _mean(total, weight):
@@ -192,7 +189,7 @@ def _penalty(params, data):
 def _batch_loss(params, idx, valid, drop_keys, data, program, kit):
     """Each copy's loss on its batch (K,): the (weighted) mean row loss plus L2."""
     rows, weight = _row_losses(params, idx, valid, data, program, kit, drop_keys)
-    loss = _mean(_sum_last(rows), weight)
+    loss = _mean(sum_last(rows), weight)
     if program.alpha:
         loss = loss + _penalty(params, data)
     return loss
@@ -208,7 +205,7 @@ def _validation_loss(params, data, program, kit):
         valid = ops.less(pos[None, :], v_k[:, None])
         idx = kit.take(vrows, ops.minimum(pos, V - 1), 1)
         rows, weight = _row_losses(params, idx, valid, data, program, kit)
-        return total[0] + _sum_last(rows), total[1] + weight
+        return total[0] + sum_last(rows), total[1] + weight
 
     n_chunks = (ops.max(v_k) + VB - 1) // VB
     zeros = ops.zeros(v_k.shape, "float32")

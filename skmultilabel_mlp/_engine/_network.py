@@ -10,6 +10,8 @@ import numpy as np
 
 __all__ = [
     "MaskedBinaryCrossentropy",
+    "MaskedHeadsCrossentropy",
+    "OutputHeads",
     "build_mlp",
     "build_trained",
     "compile_like_solo",
@@ -67,6 +69,76 @@ class MaskedBinaryCrossentropy(keras.losses.Loss):
         return {**super().get_config(), "pos_weight": self.pos_weight}
 
 
+@keras.saving.register_keras_serializable(package="skmultilabel_mlp")
+class OutputHeads(keras.layers.Layer):
+    """Logits to probabilities per output: a sigmoid per one-unit head, a
+    softmax per wider block (``FitSpec.heads``)."""
+
+    def __init__(self, heads, **kwargs):
+        super().__init__(**kwargs)
+        self.heads = tuple(int(w) for w in heads)
+
+    def call(self, logits):
+        ops, parts, at = keras.ops, [], 0
+        for width in self.heads:
+            block = logits[:, at : at + width]
+            parts.append(ops.sigmoid(block) if width == 1 else ops.softmax(block))
+            at += width
+        return ops.concatenate(parts, axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "heads": list(self.heads)}
+
+
+@keras.saving.register_keras_serializable(package="skmultilabel_mlp")
+class MaskedHeadsCrossentropy(keras.losses.Loss):
+    """The loss of outputs with their own classes, on ``OutputHeads`` probabilities.
+
+    Per output: binary cross-entropy for a one-unit head, categorical
+    cross-entropy (the true class weighted by ``pos_weight``) for a wider one,
+    an unknown output (NaN) left out; a row's loss is the mean over outputs,
+    as the compiled training's (``_losses.head_losses``).
+    """
+
+    def __init__(self, heads, pos_weight=None, name="masked_heads", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.heads = tuple(int(w) for w in heads)
+        self.pos_weight = None if pos_weight is None else [float(w) for w in pos_weight]
+
+    def call(self, y_true, y_pred):
+        ops = keras.ops
+        y_true = ops.cast(y_true, y_pred.dtype)
+        known = ops.logical_not(ops.isnan(y_true))
+        y = ops.where(known, y_true, ops.zeros_like(y_true))
+        if self.pos_weight is not None:
+            weight = ops.convert_to_tensor(self.pos_weight, dtype=y_pred.dtype)
+        total, at = 0.0, 0
+        for width in self.heads:
+            yb, pb = y[:, at : at + width], y_pred[:, at : at + width]
+            wb = 1.0 if self.pos_weight is None else weight[at : at + width]
+            if width == 1:
+                neg_log_p = ops.binary_crossentropy(ops.ones_like(yb), pb)
+                neg_log_1mp = ops.binary_crossentropy(ops.zeros_like(yb), pb)
+                terms = (wb * yb * neg_log_p + (1.0 - yb) * neg_log_1mp)[:, 0]
+            else:
+                eps = keras.config.epsilon()
+                log_p = ops.log(ops.clip(pb, eps, 1.0 - eps))
+                terms = -ops.sum(wb * yb * log_p, axis=-1)
+            total = total + ops.where(known[:, at], terms, ops.zeros_like(terms))
+            at += width
+        return total / len(self.heads)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "heads": list(self.heads),
+            "pos_weight": self.pos_weight,
+        }
+
+
 def build_mlp(
     n_features,
     n_labels,
@@ -77,8 +149,12 @@ def build_mlp(
     dropout,
     alpha,
     seed=None,
+    heads=(),
 ):
     """Build (but do not compile) the MLP: hidden Dense layers, one sigmoid per label.
+
+    With ``heads`` (``FitSpec.heads``) the output layer gives logits and an
+    ``OutputHeads`` layer makes them one sigmoid or softmax per output.
 
     Parameters
     ----------
@@ -118,11 +194,13 @@ def build_mlp(
             )(x)
     outputs = keras.layers.Dense(
         n_labels,
-        activation="sigmoid",
+        activation="linear" if heads else "sigmoid",
         kernel_initializer=init(-1),
         kernel_regularizer=regularizer,
         name="labels",
     )(x)
+    if heads:
+        outputs = OutputHeads(heads, name="outputs")(outputs)
     return keras.Model(inputs, outputs, name="multilabel_mlp")
 
 
@@ -168,9 +246,13 @@ def build_trained(layers, spec):
     Built and compiled exactly as a solo fit's model, so the two are
     interchangeable (``save``, further ``fit`` calls, ``model_.predict``).
     """
-    loss = make_loss(spec.masked, spec.pos_weight)
+    loss = make_loss(spec.masked, spec.pos_weight, spec.heads)
     model = build_mlp(
-        spec.n_features, spec.n_labels, **spec.architecture, seed=spec.seed
+        spec.n_features,
+        spec.n_labels,
+        **spec.architecture,
+        seed=spec.seed,
+        heads=spec.heads,
     )
     model.set_weights([w for kernel, bias, _ in layers for w in (kernel, bias)])
     compile_like_solo(model, spec.optimizer, spec.learning_rate, loss)
@@ -189,7 +271,7 @@ def compile_like_solo(model, optimizer, learning_rate, loss, steps_per_epoch=1):
     )
 
 
-def make_loss(masked=False, pos_weight=None):
+def make_loss(masked=False, pos_weight=None, heads=()):
     """Keras' BCE, or the masked / positive-weighted BCE when either is needed.
 
     Reduced as ``sum(w * loss) / sum(w)`` over a batch (Keras'
@@ -197,6 +279,8 @@ def make_loss(masked=False, pos_weight=None):
     weight counts as that many repeated rows, as in scikit-learn.
     """
     reduction = "mean_with_sample_weight"
+    if heads:
+        return MaskedHeadsCrossentropy(heads, pos_weight, reduction=reduction)
     if masked or pos_weight is not None:
         return MaskedBinaryCrossentropy(pos_weight=pos_weight, reduction=reduction)
     return keras.losses.BinaryCrossentropy(reduction=reduction)

@@ -33,14 +33,14 @@ def model_from_bytes(data):
 
 
 def _signature(model):
-    keys = ("units", "activation", "rate", "use_bias")
+    keys = ("units", "activation", "rate", "use_bias", "heads")
     return [
         (type(layer).__name__, {k: layer.get_config().get(k) for k in keys})
         for layer in model.layers
     ]
 
 
-def layers_match(model, n_features, n_labels, architecture):
+def layers_match(model, n_features, n_labels, architecture, heads=()):
     """Whether ``model`` has exactly the layers ``build_mlp`` makes for these arguments."""
-    expected = build_mlp(n_features, n_labels, **architecture)
+    expected = build_mlp(n_features, n_labels, **architecture, heads=heads)
     return _signature(model) == _signature(expected)

@@ -76,6 +76,10 @@ class FitSpec:
     masked: bool = False
     early_stopping: EarlyStopping | None = None
     verbose: int = 0
+    #: outputs with their own classes: each output's block of output units,
+    #: 1 (a sigmoid: two classes) or its number of classes (a softmax); empty
+    #: for one sigmoid per label (multi-label)
+    heads: tuple = ()
 
     @property
     def widths(self):

@@ -33,6 +33,7 @@ STATIC_FIELDS = (
     "kernel_initializer",
     "optimizer",
     "batch_size",
+    "heads",
 )
 
 
@@ -200,6 +201,7 @@ def _train_group(
         report=bool(verbose),
         resume=start is not None and "opt_state" in start,
         keep_state=keep_state,
+        heads=spec0.heads,
     )
     train_rows, n_k = _pad_rows(rows)
     vrows, v_k = _pad_rows([np.zeros(0, int) if v is None else v for v in val_rows])
@@ -311,7 +313,9 @@ def _initial_params(specs, widths):
 def _unpack(spec, params, k, hist_loss, hist_val, epochs_run):
     """Copy ``k``'s layers, cut to its own widths, and its history."""
     widths = spec.widths
-    activations = [spec.activation] * len(spec.hidden_layer_sizes) + ["sigmoid"]
+    # outputs with their own classes: logits, made probabilities per head
+    last = "linear" if spec.heads else "sigmoid"
+    activations = [spec.activation] * len(spec.hidden_layer_sizes) + [last]
     layers = [
         (
             np.ascontiguousarray(params[2 * i][k, : widths[i], : widths[i + 1]]),

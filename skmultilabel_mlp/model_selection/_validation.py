@@ -30,7 +30,7 @@ from sklearn.utils import _safe_indexing, indexable
 from sklearn.utils.validation import _check_method_params
 
 from .._classifier import MultiLabelMLPClassifier
-from .._targets import encode_targets
+from .._multiclass import encode
 from .._utils import final_step, indicator_01
 from ..metrics import get_scorer
 
@@ -159,13 +159,19 @@ return_train_score, return_estimator, return_indices, error_score
             f"Got {error_score!r}."
         )
     X, y = indexable(X, y)
-    targets = encode_targets(y, missing_label=final_step(estimator).missing_label)
-    binary = targets.binary_classes is not None
+    targets = encode(y, missing_label=final_step(estimator).missing_label)
+    # a 1-D y (binary or multiclass) is split and scored as it is; outputs with
+    # their own classes are scored on their classes
+    binary = targets.binary_classes is not None or (
+        targets.outputs is not None and targets.one_d
+    )
     Y = targets.Y.toarray() if hasattr(targets.Y, "toarray") else targets.Y
     # multi-label folds are split and scored on the indicator matrix (NaN kept
     # for scoring: the classifier's score leaves unknown entries out)
     y_split = y if binary else indicator_01(Y)
     y_score = y if binary else (Y if np.isnan(Y).any() else y_split)
+    if targets.outputs is not None:
+        y_score = y
     cv = skms.check_cv(cv, y_split, classifier=True)
     splits = list(cv.split(X, y_split, groups))
     scorer = check_scoring(

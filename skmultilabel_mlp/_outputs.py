@@ -1,0 +1,82 @@
+"""The classifier's predictions in the form of its target, and its ``score``.
+
+:class:`OutputsMixin` gives ``MultiLabelMLPClassifier`` its ``score`` (exact
+match: every label, or every output, right) and, where ``y`` was
+``multiclass`` or ``multiclass-multioutput`` (``_multiclass``), scikit-learn's
+multi-output conventions: one probability array per output. The multi-label
+conventions are untouched.
+"""
+
+import itertools
+
+import numpy as np
+from sklearn.metrics import accuracy_score
+from sklearn.utils.validation import check_is_fitted
+
+from . import _multiclass
+from ._targets import _binarize_label_sets, _is_label_set_sequence, columns_in_order
+from .metrics import exact_match_score
+
+__all__ = ["OutputsMixin"]
+
+
+class OutputsMixin:
+    """``score``, and the probabilities of outputs with their own classes."""
+
+    def score(self, X, y, sample_weight=None):
+        """Exact-match (subset) accuracy: share of rows with every label right.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : indicator matrix, DataFrame or sequence of label sets
+            True labels, in the form used for ``fit``; NaN entries (unknown) are
+            left out, and rows with no known label are not counted.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        check_is_fitted(self)
+        if getattr(self, "_outputs_", None) is not None:
+            return self._output_score(X, y, sample_weight)
+        if not self._is_binary() and _is_label_set_sequence(y):
+            y, _ = _binarize_label_sets(y, labels=self.label_names_)
+        elif not self._is_binary() and hasattr(y, "columns"):
+            y = columns_in_order(y, self.label_names_)
+        if not self._is_binary():
+            # unknown (NaN) entries are left out, as in training
+            return exact_match_score(
+                y, self.predict(X), sample_weight=sample_weight, ignore_missing=True
+            )
+        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
+
+    def _output_probas(self, proba):
+        """One probability array per output with its own classes (None: labels)."""
+        if getattr(self, "_outputs_", None) is None:
+            return None
+        return _multiclass.output_probas(proba, self._heads_, self._outputs_)
+
+    def _output_score(self, X, y, sample_weight):
+        """Exact match over outputs; unknown true classes are left out."""
+        if hasattr(y, "columns") and not self._one_d_:
+            y = columns_in_order(y, self.label_names_)
+        true = _multiclass.encode(
+            y, missing_label=self.missing_label, outputs=self._outputs_
+        ).Y
+        pred = _multiclass.encode(self.predict(X), outputs=self._outputs_).Y
+        if true.shape[0] != pred.shape[0]:
+            raise ValueError(f"X has {pred.shape[0]} rows but y has {true.shape[0]}.")
+        at = np.concatenate([[0], np.cumsum(self._heads_)]).astype(int)
+        known = ~np.isnan(true[:, at[:-1]])
+        right = np.column_stack(
+            [
+                np.all(true[:, a:b] == pred[:, a:b], axis=1)
+                for a, b in itertools.pairwise(at)
+            ]
+        )
+        counted = known.any(axis=1)
+        correct = np.all(right | ~known, axis=1)[counted]
+        weights = None if sample_weight is None else np.asarray(sample_weight)[counted]
+        return float(np.average(correct, weights=weights))

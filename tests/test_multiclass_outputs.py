@@ -1,0 +1,367 @@
+"""Outputs with their own classes: multiclass and multiclass-multioutput targets."""
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn import model_selection as skms
+from sklearn.datasets import make_classification
+
+from skmultilabel_mlp import MultiLabelMLPClassifier, _multiclass
+from skmultilabel_mlp.model_selection import GridSearchCV, cross_validate
+
+NET = {"hidden_layer_sizes": (16,), "epochs": 15, "random_state": 0}
+STATES = np.array(["alert", "emergency", "stable"])
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_classification(
+        160, 8, n_informative=6, n_classes=3, n_clusters_per_class=1, random_state=0
+    )
+    risk = np.digitize(X[:, 1], [-1, 0, 1])  # 4 classes
+    flag = (X[:, 0] > 0).astype(int)  # 2 classes
+    return X.astype(np.float32), y, risk, flag
+
+
+def test_one_d_multiclass_y_is_one_softmax_output(data):
+    X, y, _, _ = data
+    clf = MultiLabelMLPClassifier(**NET).fit(X, STATES[y])
+    np.testing.assert_array_equal(clf.classes_, STATES)
+    assert clf.n_outputs_ == 1 and clf._spec_.heads == (3,)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (160, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    pred = clf.predict(X)
+    assert pred.shape == (160,)
+    np.testing.assert_array_equal(pred, STATES[proba.argmax(axis=1)])
+    assert clf.score(X, STATES[y]) == np.mean(pred == STATES[y])
+    log = clf.predict_log_proba(X)
+    np.testing.assert_allclose(np.exp(log), proba, rtol=1e-6)
+
+
+def test_multiclass_multioutput_follows_sklearns_multioutput_convention(data):
+    X, y, risk, flag = data
+    Y = np.empty((160, 3), dtype=object)
+    Y[:, 0], Y[:, 1], Y[:, 2] = STATES[y], risk, flag
+    clf = MultiLabelMLPClassifier(**NET).fit(X, Y)
+    assert clf._spec_.heads == (3, 4, 1) and clf.n_outputs_ == 3
+    assert [c.tolist() for c in clf.classes_] == [STATES.tolist(), [0, 1, 2, 3], [0, 1]]
+    probas = clf.predict_proba(X)
+    assert [p.shape for p in probas] == [(160, 3), (160, 4), (160, 2)]
+    for p in probas:
+        np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-6)
+    pred = clf.predict(X)
+    assert pred.shape == (160, 3) and pred.dtype == object
+    for j, p in enumerate(probas):
+        np.testing.assert_array_equal(pred[:, j], clf.classes_[j][p.argmax(axis=1)])
+    exact = np.mean(np.all(pred == Y, axis=1))
+    assert clf.score(X, Y) == pytest.approx(exact)
+    assert len(clf.predict_log_proba(X)) == 3
+
+
+def test_a_dataframe_names_outputs_and_takes_categoricals_bools_and_unknowns(data):
+    X, y, risk, flag = data
+    df = pd.DataFrame(
+        {
+            "state": pd.Categorical(STATES[y]),
+            "flag": flag.astype(bool),
+            "risk": pd.array(risk, dtype="Int64"),
+        }
+    )
+    df.loc[3, "state"] = None
+    df.loc[5, "risk"] = pd.NA
+    clf = MultiLabelMLPClassifier(**NET).fit(X, df)
+    np.testing.assert_array_equal(clf.label_names_, ["state", "flag", "risk"])
+    assert clf.classes_[1].tolist() == [False, True]
+    targets = _multiclass.encode(df)
+    assert np.isnan(targets.Y[3, :3]).all() and not np.isnan(targets.Y[3, 3:]).any()
+    assert np.isnan(targets.Y[5, 4:]).all()
+    # a score leaves the unknown entries out and matches columns by name
+    assert 0 <= clf.score(X, df[["risk", "state", "flag"]]) <= 1
+
+
+def test_a_two_dimensional_01_matrix_stays_multilabel(data):
+    X, y, _, flag = data
+    Y = np.column_stack([flag, y == 1])
+    clf = MultiLabelMLPClassifier(**NET).fit(X, Y)
+    assert clf.classes_.shape == (2, 2) and clf._spec_.heads == ()
+    assert not hasattr(clf, "n_outputs_")
+
+
+def _reference_loss(z, y, heads):
+    """NumPy: the mean over known outputs' cross-entropies of one row."""
+    total, at = 0.0, 0
+    for width in heads:
+        zb, yb = z[at : at + width], y[at : at + width]
+        if not np.isnan(yb).any():
+            if width == 1:
+                p = 1 / (1 + np.exp(-zb[0]))
+                total -= yb[0] * np.log(p) + (1 - yb[0]) * np.log(1 - p)
+            else:
+                log_p = zb - np.log(np.exp(zb).sum())
+                total -= (yb * log_p).sum()
+        at += width
+    return total / len(heads)
+
+
+def test_the_compiled_loss_is_the_reference_and_ignores_unknown_outputs():
+    import keras
+
+    from skmultilabel_mlp._engine import _loop, _losses
+
+    heads = (3, 1, 2)
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(1, 4, 6)).astype(np.float32)
+    y = np.array(
+        [
+            [1, 0, 0, 1, 0, 1],
+            [0, 0, 1, 0, 1, 0],
+            [np.nan, np.nan, np.nan, 1, 0, 1],
+            [0, 1, 0, np.nan, np.nan, np.nan],
+        ],
+        np.float32,
+    )[None]
+    program = _loop.Program(
+        activation="relu", optimizer="adam", batch_size=4, epochs=1, n_hidden=1,
+        dropout=False, alpha=False, early_stopping=False, padded_units=False,
+        sparse_x=False, single=True, masked=True, weighted=False,
+        pos_weighted=False, heads=heads,
+    )  # fmt: skip
+    known = ~np.isnan(y)
+
+    def loss(z):
+        rows = _losses.head_losses(z, np.nan_to_num(y), known, {}, program)
+        return keras.ops.convert_to_numpy(rows)[0]
+
+    expected = [_reference_loss(z[0, i], y[0, i], heads) for i in range(4)]
+    np.testing.assert_allclose(loss(z), expected, rtol=1e-5)
+    # the logits of an unknown output do not reach the loss: no gradient there
+    moved = z.copy()
+    moved[0, 2, :3] += 5.0
+    moved[0, 3, 3:] -= 5.0
+    np.testing.assert_array_equal(loss(moved), loss(z))
+
+
+def test_the_keras_loss_of_model_is_the_compiled_one():
+    from skmultilabel_mlp._engine import _forward, _network
+
+    heads = (3, 1)
+    rng = np.random.default_rng(1)
+    z = rng.normal(size=(5, 4))
+    y = np.array([[1, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, np.nan], [1, 0, 0, 0]] * 2)[:5]
+    y[4, :3] = np.nan
+    loss = _network.MaskedHeadsCrossentropy(heads, reduction=None)
+    got = np.asarray(loss(y.astype(np.float32), _forward.head_probabilities(z, heads)))
+    expected = [_reference_loss(z[i], y[i], heads) for i in range(5)]
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_stacked_cross_validation_is_the_solo_fit_of_each_fold(data, early_stopping):
+    X, y, risk, flag = data
+    Y = np.column_stack([y, risk, flag])
+    est = MultiLabelMLPClassifier(**NET, early_stopping=early_stopping, dropout=0.1)
+    cv = skms.KFold(4, shuffle=True, random_state=0)
+    kw = {"return_estimator": True, "return_indices": True}
+    stacked = cross_validate(est, X, Y, cv=cv, **kw)
+    solo = skms.cross_validate(est, X, Y, cv=cv, **kw)
+    np.testing.assert_array_equal(stacked["test_score"], solo["test_score"])
+    for test, a, b in zip(
+        stacked["indices"]["test"], stacked["estimator"], solo["estimator"]
+    ):
+        for p, q in zip(a.predict_proba(X[test]), b.predict_proba(X[test])):
+            np.testing.assert_allclose(p, q, atol=1e-5)
+
+
+def test_grid_search_equals_sklearns_on_a_multiclass_target(data):
+    X, y, _, _ = data
+    grid = {"hidden_layer_sizes": [(8,), (16,)]}
+    est = MultiLabelMLPClassifier(epochs=10, random_state=0)
+    ours = GridSearchCV(est, grid, cv=3).fit(X, STATES[y])
+    theirs = skms.GridSearchCV(est, grid, cv=3).fit(X, STATES[y])
+    np.testing.assert_array_equal(
+        ours.cv_results_["mean_test_score"], theirs.cv_results_["mean_test_score"]
+    )
+    assert ours.best_params_ == theirs.best_params_
+
+
+def test_class_weight_per_output(data):
+    X, y, _, flag = data
+    Y = np.column_stack([y, flag])
+    clf = MultiLabelMLPClassifier(**NET, class_weight="balanced").fit(X, Y)
+    counts = np.bincount(y, minlength=3)
+    pos = flag.sum()
+    expected = [*(160 / (3 * counts)), (160 - pos) / pos]
+    np.testing.assert_allclose(clf.pos_weight_, expected, rtol=1e-6)
+    given = [{0: 2.0, 2: 0.5}, {0: 2.0, 1: 3.0}]
+    clf = MultiLabelMLPClassifier(**NET, class_weight=given).fit(X, Y)
+    np.testing.assert_allclose(clf.pos_weight_, [2.0, 1.0, 0.5, 1.5])
+    with pytest.raises(ValueError, match="one dict per output"):
+        MultiLabelMLPClassifier(**NET, class_weight=given[:1]).fit(X, Y)
+    with pytest.raises(ValueError, match=r"class_weight\[0\] names classes \[7\]"):
+        MultiLabelMLPClassifier(**NET, class_weight=[{7: 1.0}, {}]).fit(X, Y)
+
+
+def test_weights_change_the_model_only_through_the_weighted_class(data):
+    """Weighting a class of one output changes that training; unit weights do not."""
+    X, y, _, flag = data
+    Y = np.column_stack([y, flag])
+    plain = MultiLabelMLPClassifier(**NET).fit(X, Y).predict_proba(X)
+    ones = MultiLabelMLPClassifier(**NET, class_weight=[{}, {}]).fit(X, Y)
+    heavy = MultiLabelMLPClassifier(**NET, class_weight=[{1: 5.0}, {}]).fit(X, Y)
+    for p, q in zip(plain, ones.predict_proba(X)):
+        np.testing.assert_allclose(p, q, atol=1e-6)
+    assert heavy.predict_proba(X)[0][:, 1].mean() > plain[0][:, 1].mean()
+
+
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (
+            lambda y: np.array([1, "a", 2.5] * 53 + [1], dtype=object),
+            TypeError,
+            "mixes",
+        ),
+        (lambda y: np.column_stack([y + 0.5, y]), ValueError, "non-integer"),
+        (
+            lambda y: np.column_stack([y, np.full(160, None, dtype=object)]),
+            ValueError,
+            "output 1 has no known class",
+        ),
+    ],
+)
+def test_bad_outputs_are_refused_by_name(data, make, error, match):
+    X, y, _, _ = data
+    with pytest.raises(error, match=match):
+        MultiLabelMLPClassifier(**NET).fit(X, make(y))
+
+
+def test_what_is_not_there_yet_says_so(data):
+    import keras
+
+    X, y, _, _ = data
+    with pytest.raises(ValueError, match="threshold"):
+        MultiLabelMLPClassifier(**NET, threshold=0.3).fit(X, y)
+    with pytest.raises(ValueError, match="callbacks"):
+        MultiLabelMLPClassifier(
+            **NET, callbacks=[keras.callbacks.TerminateOnNaN()]
+        ).fit(X, y)
+    clf = MultiLabelMLPClassifier(**NET).fit(X, y)
+    with pytest.raises(ValueError, match="use predict"):
+        clf.predict_labels(X)
+    with pytest.raises(ValueError, match="does not know"):
+        clf.score(X, np.where(y == 2, 9, y))
+
+
+def test_model_is_a_keras_network_with_one_softmax_per_output(data):
+    X, y, risk, _ = data
+    clf = MultiLabelMLPClassifier(**NET).fit(X, np.column_stack([y, risk]))
+    keras_proba = clf.model_.predict(X, verbose=0)
+    np.testing.assert_allclose(keras_proba[:, :3], clf.predict_proba(X)[0], atol=1e-5)
+    np.testing.assert_allclose(keras_proba[:, 3:], clf.predict_proba(X)[1], atol=1e-5)
+    spec = dataclasses.replace(clf._spec_)
+    assert spec.heads == (3, 4)
+
+
+def test_warm_start_continues_the_same_outputs_only(data):
+    X, y, risk, _ = data
+    clf = MultiLabelMLPClassifier(**NET, warm_start=True).fit(X, y)
+    clf.fit(X, y)
+    assert len(clf.history_["loss"]) == NET["epochs"]
+    with pytest.raises(ValueError, match="warm_start"):
+        clf.fit(X, risk)
+
+
+@pytest.mark.parametrize("one_d", [True, False])
+def test_save_and_load_round_trip_every_class_dtype(data, tmp_path, one_d):
+    from skmultilabel_mlp import load, save
+
+    X, y, risk, flag = data
+    if one_d:
+        y_fit = STATES[y]
+    else:
+        y_fit = pd.DataFrame(
+            {"state": STATES[y], "risk": risk, "flag": flag.astype(bool)}
+        )
+    clf = MultiLabelMLPClassifier(**NET, class_weight="balanced").fit(X, y_fit)
+    back = load(save(clf, tmp_path / "m.zip"))
+    if one_d:
+        np.testing.assert_array_equal(back.classes_, clf.classes_)
+        np.testing.assert_array_equal(back.predict_proba(X), clf.predict_proba(X))
+    else:
+        for a, b in zip(back.classes_, clf.classes_):
+            np.testing.assert_array_equal(a, b)
+            assert a.dtype.kind == b.dtype.kind
+        for p, q in zip(back.predict_proba(X), clf.predict_proba(X)):
+            np.testing.assert_allclose(p, q, atol=1e-6)
+    np.testing.assert_array_equal(back.predict(X), clf.predict(X))
+    assert back.score(X, y_fit) == clf.score(X, y_fit)
+
+
+def test_a_tampered_head_layout_is_refused(data, tmp_path):
+    import json
+    import zipfile
+
+    from skmultilabel_mlp import load, save
+
+    X, y, risk, _ = data
+    clf = MultiLabelMLPClassifier(**NET).fit(X, np.column_stack([y, risk]))
+    path = save(clf, tmp_path / "m.zip")
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    manifest = json.loads(parts["manifest.json"])
+    manifest["fitted"]["heads_"] = [4, 3]
+    parts["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data_ in parts.items():
+            zf.writestr(name, data_)
+    with pytest.raises(ValueError):
+        load(path)
+
+
+def test_partial_fit_epochs_are_one_fit_and_classes_are_fixed_first(data):
+    X, y, risk, _ = data
+    Y = np.column_stack([y, risk])
+    net = {**NET, "epochs": 3}
+    fitted = MultiLabelMLPClassifier(**net).fit(X, Y)
+    clf = MultiLabelMLPClassifier(**net)
+    for _ in range(3):
+        clf.partial_fit(X, Y)
+    for p, q in zip(clf.predict_proba(X), fitted.predict_proba(X)):
+        np.testing.assert_allclose(p, q, atol=1e-6)
+    # a first chunk without every class: classes= names them all
+    first = y < 2
+    clf = MultiLabelMLPClassifier(**net).partial_fit(
+        X[first], y[first], classes=[0, 1, 2]
+    )
+    clf.partial_fit(X, y)
+    assert clf.predict_proba(X).shape == (160, 3)
+    with pytest.raises(ValueError, match="does not know"):
+        clf.partial_fit(X, np.where(y == 2, 5, y))
+    with pytest.raises(ValueError, match="fixed by the first call"):
+        clf.partial_fit(X, y, classes=[0, 1])
+
+
+def test_threshold_tuning_refuses_outputs_with_their_own_classes(data):
+    from skmultilabel_mlp.thresholds import TunedThresholdMultiLabelClassifier
+
+    X, y, _, _ = data
+    tuned = TunedThresholdMultiLabelClassifier(MultiLabelMLPClassifier(**NET))
+    with pytest.raises(ValueError, match="thresholds apply to labels"):
+        tuned.fit(X, y)
+
+
+def test_sklearn_wrappers_take_a_one_d_multiclass_y(data):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.multioutput import MultiOutputClassifier
+
+    X, y, risk, _ = data
+    calibrated = CalibratedClassifierCV(MultiLabelMLPClassifier(**NET), cv=3)
+    proba = calibrated.fit(X, STATES[y]).predict_proba(X)
+    assert proba.shape == (160, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    multi = MultiOutputClassifier(MultiLabelMLPClassifier(**NET))
+    multi.fit(X, np.column_stack([y, risk]))
+    assert [p.shape for p in multi.predict_proba(X)] == [(160, 3), (160, 4)]
