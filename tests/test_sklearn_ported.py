@@ -11,12 +11,14 @@ in ``NOT_PORTED``, keyed the same way, with the reason it cannot apply.
 ``test_every_sklearn_test_is_ported_or_listed`` checks that accounting
 against the installed scikit-learn.
 
-Adaptations that recur: scikit-learn's multiclass targets become binary or
-multi-label ones (the classifier refuses a 1-D ``y`` with 3+ classes for now,
-issue 17), ``coef_`` becomes ``model_.get_weights()`` or ``n_features_in_``,
-``lbfgs``/``sgd`` become the default Adam with a larger ``learning_rate``, data
-shrink to at most 100 rows, and parallel runs use joblib's threading backend
-(a process pool would import TensorFlow in every worker).
+Adaptations that recur: in the ports written before the classifier took
+``multiclass`` and ``multiclass-multioutput`` targets (issue 17), scikit-learn's
+multiclass targets became binary or multi-label ones; the tests that are about
+a multiclass target keep one. ``coef_`` becomes ``model_.get_weights()`` or
+``n_features_in_``, ``lbfgs``/``sgd`` become the default Adam with a larger
+``learning_rate``, data shrink to at most 100 rows (or 100 training rows), and
+parallel runs use joblib's threading backend (a process pool would import
+TensorFlow in every worker).
 """
 
 import ast
@@ -42,6 +44,8 @@ from sklearn.calibration import (
 from sklearn.compose import ColumnTransformer, make_column_transformer
 from sklearn.datasets import (
     load_digits,
+    load_iris,
+    make_blobs,
     make_classification,
     make_multilabel_classification,
 )
@@ -68,6 +72,7 @@ from sklearn.model_selection import (
     GridSearchCV,
     KFold,
     LeaveOneOut,
+    StratifiedKFold,
     cross_val_predict,
     train_test_split,
 )
@@ -77,11 +82,13 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import (
     KBinsDiscretizer,
+    LabelEncoder,
     MinMaxScaler,
     OneHotEncoder,
     RobustScaler,
     StandardScaler,
 )
+from sklearn.utils import shuffle
 from sklearn.utils.estimator_checks import _NotAnArray
 from sklearn.utils.fixes import COO_CONTAINERS, CSC_CONTAINERS, CSR_CONTAINERS
 
@@ -96,9 +103,6 @@ PARTIAL_FIT = (
     "variants: not ported yet (the plain case is in tests/test_partial_fit.py)"
 )
 PORTED_ELSEWHERE = "ported with partial_fit / warm_start, in tests/test_partial_fit.py"
-MULTICLASS = (
-    "multiclass y: the classifier refuses a 1-D y with 3+ classes for now (issue 17)"
-)
 REGRESSOR = "regressor only (MLPRegressor, MultiOutputRegressor, RegressorChain, StackingRegressor)"
 MLP_ONLY = (
     "MLPClassifier-only internals (coefs_, intercepts_, solver, learning-rate schedule)"
@@ -126,7 +130,6 @@ NOT_PORTED = {
     "test_mlp.py::test_partial_fit_errors": "its case is solver='lbfgs', which has no partial_fit; every optimiser here has it (the classes error is in tests/test_partial_fit.py)",
     "test_mlp.py::test_nonfinite_params": REGRESSOR
     + "; a diverged fit raises by design here (issue 15 item 17, tests/test_contract.py)",
-    "test_mlp.py::test_predict_proba_multiclass": MULTICLASS,
     "test_mlp.py::test_shuffle": "MLPRegressor's shuffle parameter; the compiled loop always reshuffles",
     "test_mlp.py::test_adaptive_learning_rate": MLP_ONLY
     + ": learning_rate='adaptive' is an sgd schedule",
@@ -152,8 +155,6 @@ NOT_PORTED = {
     "test_multioutput.py::test_multi_output_classification_partial_fit_parallelism": PARTIAL_FIT,
     "test_multioutput.py::test_multi_output_classification_partial_fit": PORTED_ELSEWHERE,
     "test_multioutput.py::test_multi_output_classification_partial_fit_no_first_classes_exception": PARTIAL_FIT,
-    "test_multioutput.py::test_multiclass_multioutput_estimator_predict_proba": MULTICLASS
-    + "; the expected values are LogisticRegression's",
     "test_multioutput.py::test_multi_output_classification_partial_fit_sample_weights": PARTIAL_FIT,
     "test_multioutput.py::test_classifier_chain_fit_and_predict_with_linear_svc": NO_DECISION_FUNCTION
     + " (LinearSVC's chain_method='decision_function')",
@@ -167,13 +168,6 @@ NOT_PORTED = {
     # model_selection/tests/test_validation.py (its cross_val_predict tests)
     "test_validation.py::test_cross_val_predict_decision_function_shape": NO_DECISION_FUNCTION,
     "test_validation.py::test_cross_val_predict_y_none": "fit needs y; the test's MockClassifier fits without one",
-    "test_validation.py::test_cross_val_predict_method_checking": MULTICLASS
-    + "; its binary analogue is test_cross_val_predict_with_method's port",
-    "test_validation.py::test_cross_val_predict_with_method_multilabel_rf": "multiclass-multioutput y (3 classes in one column); the 0/1 version is test_cross_val_predict_with_method_multilabel_ovr's port",
-    "test_validation.py::test_cross_val_predict_with_method_rare_class": MULTICLASS
-    + "; a label unseen in a training fold is ported from test_cross_val_predict_with_method_multilabel_rf_rare_class",
-    "test_validation.py::test_cross_val_predict_class_subset": MULTICLASS
-    + " (10 classes, some missing from folds)",
     "test_validation.py::test_cross_val_predict_array_api_compliance": ARRAY_API,
     # ensemble/tests/test_stacking.py
     "test_stacking.py::test_stacking_regressor_drop_estimator": REGRESSOR,
@@ -188,7 +182,6 @@ NOT_PORTED = {
     "test_stacking.py::test_stacking_classifier_base_regressor": "about a regressor (Ridge) in the first layer",
     # tests/test_calibration.py
     "test_calibration.py::test_calibration_default_estimator": "the default estimator is LinearSVC",
-    "test_calibration.py::test_calibration_multiclass": MULTICLASS,
     "test_calibration.py::test_calibration_zero_probability": NO_ESTIMATOR
     + " (_CalibratedClassifier with a constant calibrator)",
     "test_calibration.py::test_sigmoid_calibration": NO_ESTIMATOR
@@ -197,8 +190,6 @@ NOT_PORTED = {
     + " (_TemperatureScaling)",
     "test_calibration.py::test_calibration_curve": NO_ESTIMATOR
     + " (calibration_curve)",
-    "test_calibration.py::test_calibration_less_classes": MULTICLASS
-    + "; a binary fold with one class is ported in test_calibration_prob_sum",
     "test_calibration.py::test_calibration_accepts_ndarray": "a mock tensor classifier; the classifier takes 2-D X only",
     "test_calibration.py::test_plot_calibration_curve_pipeline": "display cosmetics (a pipeline's name in the legend); the display's numbers are ported in test_calibration_display_compute",
     "test_calibration.py::test_calibration_display_default_labels": "display cosmetics, independent of the estimator",
@@ -299,6 +290,13 @@ def digits_binary():
 
 
 @pytest.fixture(scope="module")
+def digits_multi():
+    """test_mlp's X_digits_multi / y_digits_multi (3 classes), first 100 rows."""
+    X, y = load_digits(n_class=3, return_X_y=True)
+    return MinMaxScaler().fit_transform(X[:100]), y[:100]
+
+
+@pytest.fixture(scope="module")
 def sklearn_multilabel():
     """test_mlp's multi-label data: 50 rows, 20 features, 5 labels."""
     return make_multilabel_classification(
@@ -345,11 +343,12 @@ def test_alpha(digits_binary):
 
 
 # sklearn: test_mlp.py::test_lbfgs_classification
+@pytest.mark.parametrize("digits", ["digits_binary", "digits_multi"])
 @pytest.mark.parametrize("activation", ["linear", "sigmoid", "tanh", "relu"])
-def test_lbfgs_classification(digits_binary, activation):
-    # the binary digits: Adam in place of lbfgs; identity/logistic are named
-    # linear/sigmoid in Keras
-    X, y = digits_binary
+def test_lbfgs_classification(request, digits, activation):
+    # the binary and 3-class digits: Adam in place of lbfgs; identity/logistic
+    # are named linear/sigmoid in Keras
+    X, y = request.getfixturevalue(digits)
     X_train, y_train, X_test = X[:75], y[:75], X[75:]
     clf = mlp(activation=activation, learning_rate=0.05).fit(X_train, y_train)
     y_predict = clf.predict(X_test)
@@ -380,6 +379,21 @@ def test_predict_proba_binary(digits_binary):
     assert_array_equal(y_proba.argmax(axis=1), y_log_proba.argmax(axis=1))
     assert_allclose(y_log_proba, np.log(y_proba))
     assert roc_auc_score(y, y_proba[:, 1]) == 1.0
+
+
+# sklearn: test_mlp.py::test_predict_proba_multiclass
+def test_predict_proba_multiclass(digits_multi):
+    # one softmax output: its rows also sum to 1
+    X, y = digits_multi[0][:10], digits_multi[1][:10]
+    clf = mlp(hidden_layer_sizes=(5,)).fit(X, y)
+    y_proba = clf.predict_proba(X)
+    y_log_proba = clf.predict_log_proba(X)
+    n_samples, n_classes = y.shape[0], np.unique(y).size
+    assert n_classes == 3
+    assert y_proba.shape == (n_samples, n_classes)
+    assert_allclose(y_proba.sum(axis=1), 1.0, rtol=1e-6)
+    assert_array_equal(y_proba.argmax(axis=1), y_log_proba.argmax(axis=1))
+    assert_allclose(y_log_proba, np.log(y_proba))
 
 
 # sklearn: test_mlp.py::test_predict_proba_multilabel
@@ -478,14 +492,22 @@ def test_early_stopping_stratified():
 
 
 # sklearn: test_mlp.py::test_mlp_early_stopping_string_labels
-def test_mlp_early_stopping_string_labels(binary_data):
-    # binary string labels (3 classes are refused for now, issue 17)
-    X, y = binary_data
-    y = np.array(["class_a", "class_b"], dtype=object)[y]
-    clf = mlp(early_stopping=True).fit(X, y)
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_mlp_early_stopping_string_labels(n_classes):
+    # the original's 3 string classes, and 2 (a binary y is one sigmoid here)
+    X, y = make_classification(
+        n_samples=100,
+        n_features=10,
+        n_classes=n_classes,
+        n_informative=5,
+        random_state=42,
+    )
+    labels = np.array(["class_a", "class_b", "class_c"], dtype=object)[:n_classes]
+    clf = mlp(early_stopping=True).fit(X, labels[y])
     assert len(clf.history_["val_loss"]) == len(clf.history_["loss"])
     assert np.isfinite(clf.history_["val_loss"]).all()
-    assert set(clf.predict(X)) <= {"class_a", "class_b"}
+    assert_array_equal(clf.classes_, labels)
+    assert set(clf.predict(X)) <= set(labels)
 
 
 # sklearn: test_mlp.py::test_mlp_classifier_dtypes_casting
@@ -597,6 +619,31 @@ def test_multiclass_multioutput_estimator(three_outputs):
     assert predictions.shape == y.shape
     for i in range(y.shape[1]):
         assert_array_equal(clone(ovr).fit(X, y[:, i]).predict(X), predictions[:, i])
+
+
+# sklearn: test_multioutput.py::test_multiclass_multioutput_estimator_predict_proba
+def test_multiclass_multioutput_estimator_predict_proba():
+    # the expected values were LogisticRegression's; here they are those of
+    # the classifier fitted on each column by hand
+    rng = np.random.RandomState(542)
+    X = rng.normal(size=(5, 5))
+    y1 = np.array(["b", "a", "a", "b", "a"]).reshape(5, 1)  # 2 classes
+    y2 = np.array(["d", "e", "f", "e", "d"]).reshape(5, 1)  # 3 classes
+    Y = np.concatenate([y1, y2], axis=1)
+    y_result = MultiOutputClassifier(mlp()).fit(X, Y).predict_proba(X)
+    y_actual = [mlp().fit(X, Y[:, i]).predict_proba(X) for i in range(Y.shape[1])]
+    assert [p.shape for p in y_result] == [(5, 2), (5, 3)]
+    for i in range(len(y_actual)):
+        assert_allclose(y_result[i], y_actual[i])
+    # the classifier takes the string Y itself: one network, the same
+    # list-of-arrays convention; 50 epochs learn the 5 rows
+    clf = mlp(epochs=50).fit(X, Y)
+    assert [c.tolist() for c in clf.classes_] == [["a", "b"], ["d", "e", "f"]]
+    probas = clf.predict_proba(X)
+    assert [p.shape for p in probas] == [(5, 2), (5, 3)]
+    for p in probas:
+        assert_allclose(p.sum(axis=1), 1.0, rtol=1e-6)
+    assert_array_equal(clf.predict(X), Y)
 
 
 # sklearn: test_multioutput.py::test_multi_output_classification_sample_weights
@@ -808,12 +855,70 @@ def check_cross_val_predict_binary(est, X, y, method, targets):
         assert_allclose(cross_val_predict(est, X, tg, method=method, cv=cv), expected)
 
 
+# what cross_val_predict puts in a column of a class the training fold lacked
+UNSEEN_CLASS_FILL = {
+    "predict_proba": 0.0,
+    "predict_log_proba": np.finfo(np.float64).min,
+}
+
+
+def check_cross_val_predict_multiclass(est, X, y, method):
+    """test_validation's helper for a 1-D multiclass ``y``.
+
+    Each fold's columns go to the classes it was trained on; ``y``, ``y + 1``,
+    ``y - 2`` and ``str(y)`` must all give those values.
+    """
+    cv = KFold(n_splits=3, shuffle=False)
+    expected = np.full((len(X), len(set(y))), UNSEEN_CLASS_FILL[method])
+    _, y_enc = np.unique(y, return_inverse=True)
+    for train, test in cv.split(X, y_enc):
+        fitted = clone(est).fit(X[train], y_enc[train])
+        fold_classes = np.unique(y_enc[train])
+        expected[np.ix_(test, fold_classes)] = getattr(fitted, method)(X[test])
+    for tg in [y, y + 1, y - 2, y.astype("str")]:
+        assert_allclose(cross_val_predict(est, X, tg, method=method, cv=cv), expected)
+
+
+def check_cross_val_predict_multioutput(est, X, y, method):
+    """test_validation's check_cross_val_predict_multilabel, for a 2-D ``y``.
+
+    One array per output, each fold's columns placed as for a 1-D ``y``.
+    """
+    cv = KFold(n_splits=3, shuffle=False)
+    n_outputs = y.shape[1]
+    expected = [
+        np.full((len(X), len(set(y[:, j]))), UNSEEN_CLASS_FILL[method])
+        for j in range(n_outputs)
+    ]
+    y_enc = np.column_stack(
+        [np.unique(y[:, j], return_inverse=True)[1] for j in range(n_outputs)]
+    )
+    for train, test in cv.split(X, y_enc):
+        fold_preds = getattr(clone(est).fit(X[train], y_enc[train]), method)(X[test])
+        for j in range(n_outputs):
+            fold_classes = np.unique(y_enc[train][:, j])
+            expected[j][np.ix_(test, fold_classes)] = fold_preds[j]
+    for tg in [y, y + 1, y - 2, y.astype("str")]:
+        output = cross_val_predict(est, X, tg, method=method, cv=cv)
+        assert len(output) == n_outputs
+        for got, want in zip(output, expected):
+            assert_allclose(got, want)
+
+
 class BadCV:
     """test_validation's splitter whose test folds are not a partition."""
 
     def split(self, X, y=None, groups=None):
         for _ in range(4):
             yield np.array([0, 1, 2, 3]), np.array([4, 5, 6, 7, 8])
+
+
+@pytest.fixture(scope="module")
+def iris_shuffled():
+    """test_validation's shuffled iris, first 90 rows (30 per fold of 3)."""
+    X, y = load_iris(return_X_y=True)
+    X, y = shuffle(X, y, random_state=0)
+    return X[:90], y[:90]
 
 
 # sklearn: test_validation.py::test_cross_val_predict
@@ -856,11 +961,14 @@ def test_cross_val_predict_with_a_class_missing_from_a_fold(binary_data):
 # sklearn: test_validation.py::test_cross_val_predict_predict_proba_shape
 # sklearn: test_validation.py::test_cross_val_predict_predict_log_proba_shape
 @pytest.mark.parametrize("method", ["predict_proba", "predict_log_proba"])
-def test_cross_val_predict_proba_shape(binary_data, multilabel_data, method):
-    # binary: one column per class; multi-label (for the original's
-    # multiclass iris): one column per label
+def test_cross_val_predict_proba_shape(
+    binary_data, iris_shuffled, multilabel_data, method
+):
+    # binary and multiclass: one column per class; multi-label: one per label
     X, y = binary_data
     assert cross_val_predict(mlp(), X, y, method=method).shape == (len(y), 2)
+    X, y = iris_shuffled
+    assert cross_val_predict(mlp(), X, y, method=method).shape == (len(y), 3)
     X, Y = multilabel_data
     assert cross_val_predict(mlp(), X, Y, method=method).shape == Y.shape
 
@@ -903,7 +1011,29 @@ def _with_a_rare_label(X, Y):
 
 
 # sklearn: test_validation.py::test_cross_val_predict_unbalanced
-def test_cross_val_predict_unbalanced(multilabel_data):
+def test_cross_val_predict_unbalanced():
+    X, y = make_classification(
+        n_samples=100,
+        n_features=2,
+        n_redundant=0,
+        n_informative=2,
+        n_clusters_per_class=1,
+        random_state=1,
+    )
+    y[0] = 2  # a lone third class
+    cv = StratifiedKFold(n_splits=2)
+    (_, test0), (_, test1) = cv.split(X, y)
+    yhat_proba = cross_val_predict(mlp(), X, y, cv=cv, method="predict_proba")
+    assert y[test0][0] == 2  # so the network for test0 never saw class 2
+    assert np.all(yhat_proba[test0][:, 2] == 0)
+    assert np.all(yhat_proba[test0][:, 0:1] > 0)
+    assert np.all(yhat_proba[test1] > 0)
+    # 6 decimals for the original's 12: the network's softmax is float32
+    assert_allclose(yhat_proba.sum(axis=1), 1.0, atol=1e-6)
+
+
+# sklearn: test_validation.py::test_cross_val_predict_unbalanced
+def test_cross_val_predict_unbalanced_label(multilabel_data):
     # the original's lone third class is a label seen in one row here: the
     # fold that trains without that row predicts the label with probability 0
     X, Y = _with_a_rare_label(*multilabel_data)
@@ -963,6 +1093,92 @@ def test_cross_val_predict_with_method_multilabel_ovr(multilabel_data):
     X, y = multilabel_data
     for method in ["predict_proba", "predict_log_proba", "predict"]:
         check_cross_val_predict_binary(mlp(), X, y, method, [y, y.astype(bool)])
+
+
+# sklearn: test_validation.py::test_cross_val_predict_with_method
+# sklearn: test_validation.py::test_cross_val_predict_method_checking
+@pytest.mark.parametrize("method", ["predict_proba", "predict_log_proba"])
+def test_cross_val_predict_with_method_multiclass(iris_shuffled, method):
+    # their multiclass half; the two originals differ only in the estimator
+    # (LogisticRegression, and SGDClassifier, whose predict_proba
+    # cross_val_predict must not look up before fitting): one classifier here
+    X, y = iris_shuffled
+    assert len(set(y)) == 3
+    check_cross_val_predict_multiclass(mlp(), X, y, method)
+
+
+# sklearn: test_validation.py::test_cross_val_predict_with_method_rare_class
+@pytest.mark.filterwarnings("ignore:Number of classes in training fold")
+@pytest.mark.parametrize("method", ["predict_proba", "predict_log_proba"])
+def test_cross_val_predict_with_method_rare_class(method):
+    # class 3 is in the last test fold only: the network trained without it
+    # has 3 outputs, and its column there is UNSEEN_CLASS_FILL
+    rng = np.random.RandomState(0)
+    X = rng.normal(0, 1, size=(14, 10))
+    y = np.array([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 3])
+    check_cross_val_predict_multiclass(mlp(), X, y, method)
+    last_fold = cross_val_predict(mlp(), X, y, method=method, cv=KFold(3))[10:]
+    assert_array_equal(last_fold[:, 3], UNSEEN_CLASS_FILL[method])
+
+
+# sklearn: test_validation.py::test_cross_val_predict_with_method_multilabel_rf
+@pytest.mark.parametrize("method", ["predict_proba", "predict_log_proba"])
+def test_cross_val_predict_with_method_multiclass_multioutput(method):
+    # (the original's forest has a decision_function bolted on)
+    X, y = make_multilabel_classification(
+        n_samples=100, n_labels=3, n_classes=4, n_features=5, random_state=42
+    )
+    y[:, 0] += y[:, 1]  # three classes in the first output
+    est = mlp()
+    assert [len(c) for c in clone(est).fit(X, y).classes_] == [3, 2, 2, 2]
+    check_cross_val_predict_multioutput(est, X, y, method)
+
+
+PER_FOLD_TARGET_TYPE = (
+    "a fold's y decides its target type: cross_val_predict encodes every "
+    "output as 0..k-1, so a training fold whose outputs hold only 0 and 1 "
+    "(here rows 0, 1, 4) is fitted as multi-label and predict_proba returns "
+    "one (n, n_labels) array instead of a list; a forest returns a list "
+    "whatever the fold holds"
+)
+
+
+# sklearn: test_validation.py::test_cross_val_predict_with_method_multilabel_rf_rare_class
+@pytest.mark.xfail(strict=True, raises=ValueError, reason=PER_FOLD_TARGET_TYPE)
+def test_cross_val_predict_with_method_multioutput_rare_class():
+    # the original's data; its multi-label analogue passes (ported above)
+    rng = np.random.RandomState(0)
+    X = rng.normal(0, 1, size=(5, 10))
+    y = np.array([[0, 0], [1, 1], [2, 1], [0, 1], [1, 0]])
+    check_cross_val_predict_multioutput(mlp(), X, y, "predict_proba")
+
+
+def _expected_class_subset(X, y, cv, n_classes, est, method):
+    """test_validation's get_expected_predictions: each fold's classes_ by hand."""
+    expected = np.full((len(y), n_classes), UNSEEN_CLASS_FILL[method])
+    for train, test in cv.split(X, y):
+        fitted = clone(est).fit(X[train], y[train])
+        expected[np.ix_(test, fitted.classes_)] = getattr(fitted, method)(X[test])
+    return expected
+
+
+# sklearn: test_validation.py::test_cross_val_predict_class_subset
+@pytest.mark.filterwarnings("ignore:Number of classes in training fold")
+@pytest.mark.parametrize("method", ["predict_proba", "predict_log_proba"])
+def test_cross_val_predict_class_subset(method):
+    # 10 classes in runs of 10 rows: every KFold training fold lacks some
+    X = np.arange(200).reshape(100, 2)
+    y = np.array([x // 10 for x in range(100)])
+    for cv in (KFold(n_splits=3), KFold(n_splits=4)):
+        predictions = cross_val_predict(mlp(), X, y, method=method, cv=cv)
+        expected = _expected_class_subset(X, y, cv, 10, mlp(), method)
+        assert_allclose(predictions, expected, atol=1e-6)
+    # unordered labels
+    y = shuffle(np.repeat(range(10), 10), random_state=0)
+    predictions = cross_val_predict(mlp(), X, y, method=method, cv=KFold(3))
+    y = LabelEncoder().fit_transform(y)
+    expected = _expected_class_subset(X, y, KFold(3), 10, mlp(), method)
+    assert_allclose(predictions, expected, atol=1e-6)
 
 
 # ---------------------------------------------------------------------------
@@ -1523,6 +1739,63 @@ def test_calibration_prob_sum(method, ensemble):
     assert_allclose(clf_prob.predict_proba(X).sum(axis=1), 1.0)
 
 
+def multiclass_brier(y_true, proba_pred, n_classes):
+    Y_onehot = np.eye(n_classes)[y_true]
+    return np.sum((Y_onehot - proba_pred) ** 2) / Y_onehot.shape[0]
+
+
+# sklearn: test_calibration.py::test_calibration_multiclass
+@pytest.mark.parametrize("method", ["sigmoid", "isotonic"])
+@pytest.mark.parametrize("ensemble", [True, False])
+def test_calibration_multiclass(method, ensemble):
+    # 200 rows and 20 features for 500 and 100 (the original's cluster_std
+    # keeps the problem hard enough), one seed for its two. The naive
+    # probabilities to beat are the network's own softmax (the original's
+    # are a softmax of LinearSVC's decision function); its forest half is
+    # about RandomForestClassifier only
+    X, y = make_blobs(
+        n_samples=200, n_features=20, random_state=0, centers=10, cluster_std=15.0
+    )
+    y[y > 2] = 2  # 8 clusters collapsed into one class: unbalanced
+    n_classes = np.unique(y).shape[0]
+    X_train, y_train = X[::2], y[::2]
+    X_test, y_test = X[1::2], y[1::2]
+    clf = mlp().fit(X_train, y_train)
+    cal_clf = CalibratedClassifierCV(mlp(), method=method, cv=5, ensemble=ensemble)
+    probas = cal_clf.fit(X_train, y_train).predict_proba(X_test)
+    assert_allclose(np.sum(probas, axis=1), np.ones(len(X_test)))
+    # not too trivial a problem, or the folds have little to calibrate
+    assert 0.65 < clf.score(X_test, y_test) < 0.95
+    assert cal_clf.score(X_test, y_test) > 0.95 * clf.score(X_test, y_test)
+    uncalibrated_brier = multiclass_brier(
+        y_test, clf.predict_proba(X_test), n_classes=n_classes
+    )
+    calibrated_brier = multiclass_brier(y_test, probas, n_classes=n_classes)
+    assert calibrated_brier < 1.1 * uncalibrated_brier
+
+
+# sklearn: test_calibration.py::test_calibration_less_classes
+@pytest.mark.parametrize("ensemble", [True, False])
+def test_calibration_less_classes(ensemble):
+    # KFold(3): the first training fold lacks class 0, the third class 3
+    X = np.random.RandomState(0).randn(12, 5)
+    y = [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]  # test folds of 4 rows
+    cal_clf = CalibratedClassifierCV(
+        mlp(), method="sigmoid", cv=KFold(3), ensemble=ensemble
+    )
+    cal_clf.fit(X, y)
+    if ensemble:
+        classes = np.arange(4)
+        for calib_i, class_i in zip([0, 2], [0, 3]):
+            proba = cal_clf.calibrated_classifiers_[calib_i].predict_proba(X)
+            assert_array_equal(proba[:, class_i], np.zeros(len(y)))
+            assert np.all(proba[:, classes != class_i] > 0)
+    else:
+        # one calibrator fitted on cross_val_predict's probabilities
+        proba = cal_clf.calibrated_classifiers_[0].predict_proba(X)
+        assert_allclose(proba.sum(axis=1), np.ones(proba.shape[0]))
+
+
 # sklearn: test_calibration.py::test_calibration_dict_pipeline
 def test_calibration_dict_pipeline():
     X = [
@@ -1935,11 +2208,23 @@ PARTIAL_DEPENDENCE_MULTILABEL = (
 )
 
 
-# sklearn: test_partial_dependence.py::test_output_shape
 # sklearn: test_partial_dependence.py::test_multiclass_multioutput
+def test_partial_dependence_refuses_multiclass_multioutput():
+    X, y = make_classification(n_classes=3, n_clusters_per_class=1, random_state=0)
+    y = np.array([y, y]).T
+    est = mlp().fit(X, y)
+    assert len(est.classes_) == 2
+    with pytest.raises(
+        ValueError, match="Multiclass-multioutput estimators are not supported"
+    ):
+        partial_dependence(est, X, [0])
+
+
+# sklearn: test_partial_dependence.py::test_output_shape
 @pytest.mark.xfail(strict=True, reason=PARTIAL_DEPENDENCE_MULTILABEL)
 def test_partial_dependence_of_a_multilabel_classifier(multilabel_data):
-    # multi-label is not multiclass-multioutput: one target per label
+    # multi-label is not multiclass-multioutput (the test above): one target
+    # per label
     X, Y = multilabel_data
     clf = mlp().fit(X, Y)
     result = partial_dependence(clf, X, [1], kind="both", grid_resolution=5)
