@@ -19,7 +19,6 @@ from ._class_weight import resolve_pos_weight
 from ._copies import Datasets, stack
 from ._holdout import stratified_holdout
 from ._outcome import constant_labels, divergence, sigmoid_only
-from ._targets import encode_targets
 from ._utils import indicator_01, warn_if_too_large
 
 __all__ = ["FittingMixin"]
@@ -81,13 +80,7 @@ class FittingMixin:
         # Keras callbacks: the scikeras fit, epoch by epoch
         self._check_params()
         X = self._validate_features(X, reset=True)
-        if _multiclass.is_multiclass(y, self.missing_label):
-            raise ValueError(
-                "Keras callbacks are not supported yet for outputs with their own "
-                "classes (a multiclass or multiclass-multioutput y); fit without "
-                "callbacks (early_stopping=True covers the common use)."
-            )
-        targets = encode_targets(y, missing_label=self.missing_label)
+        targets = _multiclass.encode(y, missing_label=self.missing_label)
         sample_weight = self._check_rows(X, targets, sample_weight)
         train, validation = self._validation_split(targets.Y)
         spec = self._fit_spec(X, targets, train)
@@ -110,7 +103,7 @@ class FittingMixin:
         diverged = divergence(history, model.get_weights())
         if diverged is not None:
             raise diverged
-        constants = constant_labels(_take(targets.Y, train))
+        constants = sigmoid_only(constant_labels(_take(targets.Y, train)), spec.heads)
         return self._set_fitted(targets, spec, history, constants, model=model)
 
     @staticmethod

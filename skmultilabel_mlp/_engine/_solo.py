@@ -34,7 +34,11 @@ PREDICT_BATCH_SIZE = 4096
 
 def _build_compiled(spec, loss, steps, initial_layers=None):
     model = build_mlp(
-        spec.n_features, spec.n_labels, **spec.architecture, seed=spec.seed
+        spec.n_features,
+        spec.n_labels,
+        **spec.architecture,
+        seed=spec.seed,
+        heads=spec.heads,
     )
     if initial_layers is not None:  # warm_start: continue from trained weights
         model.set_weights(
@@ -142,7 +146,7 @@ def fit_keras(
                 min_delta=spec.early_stopping.min_delta,
             )
         )
-    loss = make_loss(spec.masked, spec.pos_weight)
+    loss = make_loss(spec.masked, spec.pos_weight, spec.heads)
     build = functools.partial(
         _build_compiled,
         spec,
