@@ -63,9 +63,11 @@ def _load(args):
         raise Failure(f"{path}: no such file")
     kwargs = {}
     if path.suffix.lower() == ".csv":
-        if not (args.labels or args.label_set_column):
-            raise Failure("a CSV needs --labels or --label-set-column")
-        if args.labels:
+        if not (args.labels or args.label_set_column or args.outputs):
+            raise Failure("a CSV needs --labels, --outputs or --label-set-column")
+        if args.outputs:
+            kwargs["outputs"] = [c.strip() for c in args.outputs.split(",")]
+        elif args.labels:
             kwargs["labels"] = [c.strip() for c in args.labels.split(",")]
         else:
             kwargs.update(
@@ -84,6 +86,10 @@ def _load(args):
         X = pd.DataFrame(X, columns=[str(c) for c in data.feature_names])
     Y = pd.DataFrame(data.Y, columns=[str(c) for c in data.label_names])
     return X, Y
+
+
+def _has_outputs(args):
+    return bool(getattr(args, "outputs", None))
 
 
 def _scorable(X, Y, args):
@@ -208,6 +214,8 @@ def evaluate_command(args, out):
     from .benchmark import run_benchmark
 
     _check_outputs(args)
+    if _has_outputs(args):
+        return _evaluate_outputs(args, out)
     X, Y = _scorable(*_load(args), args)
     records = run_benchmark(
         {"multilabel_mlp": _model(args)},
@@ -220,6 +228,36 @@ def evaluate_command(args, out):
     stats = frame.groupby("metric", sort=False)["value"].agg(["mean", "std"])
     print(stats.round(4).to_string(), file=out)
     _outputs(args, records, frame, out)
+    return 0
+
+
+def _evaluate_outputs(args, out):
+    """``evaluate`` of outputs with their own classes: their measures, per fold."""
+    import json
+
+    import pandas as pd
+    from sklearn.model_selection import KFold
+
+    from .metrics import get_scorer
+    from .model_selection import cross_validate
+
+    X, Y = _load(args)
+    names = (
+        "multioutput_exact_match",
+        "mean_output_accuracy",
+        "mean_output_macro_f1",
+        "neg_mean_output_log_loss",
+    )
+    cv = KFold(args.cv, shuffle=True, random_state=args.random_state)
+    scores = cross_validate(
+        _model(args), X, Y, cv=cv, scoring={n: get_scorer(n) for n in names}
+    )
+    frame = pd.DataFrame({n: scores[f"test_{n}"] for n in names})
+    stats = frame.agg(["mean", "std"]).T
+    print(stats.round(4).to_string(), file=out)
+    if args.json:
+        text = json.dumps({n: frame[n].tolist() for n in names}, indent=1)
+        _write_text(args.json, text + "\n", out)
     return 0
 
 
@@ -256,8 +294,9 @@ def fit_command(args, out):
     X, Y = _load(args)
     model = _model(args).fit(X, Y)
     save(model, args.output)
+    what = "outputs" if hasattr(model[-1], "n_outputs_") else "labels"
     print(
-        f"saved {args.output}: {model[-1].n_labels_} labels, "
+        f"saved {args.output}: {model[-1].n_labels_} {what}, "
         f"{model[-1].n_features_in_} features",
         file=out,
     )
@@ -294,6 +333,9 @@ def predict_command(args, out):
     model = _load_model(args.model)
     X = _read_features(model, args.data)
     clf = model[-1] if hasattr(model, "steps") else model
+    if hasattr(clf, "n_outputs_"):
+        _write_text(args.output or "-", _output_predictions(model, clf, X), out)
+        return 0
     result = pd.DataFrame(
         model.predict_proba(X), columns=[f"p({n})" for n in clf.label_names_]
     )
@@ -303,6 +345,25 @@ def predict_command(args, out):
     ]
     _write_text(args.output or "-", result.to_csv(index=False), out)
     return 0
+
+
+def _output_predictions(model, clf, X):
+    """CSV of outputs with their own classes: each output's class, then
+    ``p(output=class)`` for every class."""
+    import pandas as pd
+
+    probas = model.predict_proba(X)
+    predicted = model.predict(X)
+    if clf._one_d_:
+        probas, predicted = [probas], predicted.reshape(-1, 1)
+    result = pd.DataFrame(
+        {str(n): predicted[:, j] for j, n in enumerate(clf.label_names_)}
+    )
+    classes = [clf.classes_] if clf._one_d_ else clf.classes_
+    for name, p, cls in zip(clf.label_names_, probas, classes, strict=True):
+        for k, c in enumerate(cls):
+            result[f"p({name}={c})"] = p[:, k]
+    return result.to_csv(index=False)
 
 
 def _load_model(path):

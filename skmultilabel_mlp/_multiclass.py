@@ -111,7 +111,6 @@ def _classes(col, known, name):
                 f"{classes[classes != np.round(classes)][:3].tolist()}: classes "
                 "must be labels (ints, strings, bools), not continuous values."
             )
-        classes = classes.astype(np.int64)
     return classes
 
 

@@ -51,6 +51,11 @@ def _add_data_args(p):
         "--label-set-column", help="CSV: a column of label sets such as 'a|b'"
     )
     p.add_argument(
+        "--outputs",
+        help="CSV: comma-separated columns of classes (one class per row each, "
+        "e.g. state=stable/alert/emergency), instead of --labels",
+    )
+    p.add_argument(
         "--label-sep", default="|", help="separator inside label sets (default |)"
     )
     p.add_argument(

@@ -74,8 +74,11 @@ def make_tutorial_problem(*, return_X_y=False):
 
 
 def _labels(Y):
-    """int 0/1, or float with NaN for unknown labels (an int cannot hold NaN)."""
+    """int 0/1, or float with NaN for unknown labels (an int cannot hold NaN);
+    classes of outputs (an object array) as they are."""
     Y = np.asarray(Y)
+    if Y.dtype.kind == "O":
+        return Y
     if Y.dtype.kind == "f" and np.isnan(Y).any():
         return Y.astype(np.float64)
     return Y.astype(np.int64)
@@ -176,7 +179,9 @@ def load_arff(path, *, xml=None, n_labels=None, label_location="end", drop=()):
     )
 
 
-def load_csv(path, labels=None, *, label_set_column=None, label_sep="|", sep=","):
+def load_csv(
+    path, labels=None, *, label_set_column=None, label_sep="|", sep=",", outputs=None
+):
     """Load a CSV with named label columns, or one column of label sets.
 
     Parameters
@@ -190,6 +195,11 @@ def load_csv(path, labels=None, *, label_set_column=None, label_sep="|", sep=","
     label_sep : str, default="|"
     sep : str, default=","
         Field delimiter of the file.
+    outputs : list of str, default=None
+        Instead of ``labels``: columns that each hold one class per row
+        (strings or integers, such as ``stable`` / ``alert`` / ``emergency``),
+        outputs with their own classes; ``Y`` is then an object array of the
+        classes, an empty cell unknown (None).
 
     Returns
     -------
@@ -198,13 +208,22 @@ def load_csv(path, labels=None, *, label_set_column=None, label_sep="|", sep=","
     import pandas as pd
 
     path = existing_file(path)
-    if (labels is None) == (label_set_column is None):
-        raise ValueError("give exactly one of labels= (columns) or label_set_column=")
+    if sum(x is not None for x in (labels, label_set_column, outputs)) != 1:
+        raise ValueError(
+            "give exactly one of labels= (0/1 columns), label_set_column= or "
+            "outputs= (columns of classes)"
+        )
     try:
         frame = pd.read_csv(path, sep=sep)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: malformed CSV ({exc})") from None
-    wanted = list(labels) if labels is not None else [label_set_column]
+    wanted = (
+        list(labels)
+        if labels is not None
+        else list(outputs)
+        if outputs is not None
+        else [label_set_column]
+    )
     missing = [c for c in wanted if c not in frame.columns]
     if missing:
         raise ValueError(
@@ -219,7 +238,11 @@ def load_csv(path, labels=None, *, label_set_column=None, label_sep="|", sep=","
             f"{path}: feature column(s) {bad[:5]} are not numeric; encode them first "
             "(e.g. one-hot) or list them as labels"
         )
-    if labels is not None:
+    if outputs is not None:
+        Y = frame[list(outputs)].astype(object)
+        Y = Y.where(Y.notna(), None).to_numpy(dtype=object)
+        label_names = list(outputs)
+    elif labels is not None:
         Y = frame[labels].to_numpy(dtype=float)
         if not np.isin(Y[~np.isnan(Y)], [0, 1]).all():
             raise ValueError(f"{path}: label columns {labels} must hold only 0 and 1")

@@ -412,3 +412,38 @@ def test_backend_logs_are_silenced_unless_asked_for(
     assert code == 0
     assert os.environ.get("TF_CPP_MIN_LOG_LEVEL") == expected
     assert logger.level == (logging.NOTSET if flag else logging.ERROR)
+
+
+def test_outputs_with_their_own_classes_fit_predict_and_evaluate(tmp_path):
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 4)), columns=[f"f{i}" for i in range(4)])
+    states = np.array(["stable", "alert", "emergency"])
+    frame["state"] = states[np.digitize(frame.f0, [-0.5, 0.5])]
+    frame["risk"] = np.digitize(frame.f1, [-1, 0, 1])
+    frame.loc[3, "state"] = None  # unknown: left out of the loss
+    frame.to_csv(tmp_path / "train.csv", index=False)
+    model = tmp_path / "m.skmlp"
+    fit = ["fit", str(tmp_path / "train.csv"), "--outputs", "state,risk"]
+    code, out, _ = run([*fit, "--epochs", "3", "--output", str(model)])
+    assert code == 0 and "2 outputs" in out
+    code, out, _ = run(["predict", str(model), str(tmp_path / "train.csv")])
+    assert code == 0
+    predicted = pd.read_csv(io.StringIO(out))
+    assert set(predicted.state) <= set(states)
+    assert set(predicted.risk) <= {0, 1, 2, 3}
+    blocks = [
+        [f"p(state={s})" for s in sorted(states)],
+        [f"p(risk={r})" for r in range(4)],
+    ]
+    for columns in blocks:
+        np.testing.assert_allclose(predicted[columns].sum(axis=1), 1.0, rtol=1e-6)
+    evaluate = ["evaluate", str(tmp_path / "train.csv"), "--outputs", "state,risk"]
+    code, out, _ = run(
+        [*evaluate, *FAST, "--cv", "3", "--json", str(tmp_path / "cv.json")]
+    )
+    assert code == 0 and "multioutput_exact_match" in out
+    scores = json.loads((tmp_path / "cv.json").read_text())
+    assert len(scores["mean_output_accuracy"]) == 3
+    bad = ["fit", str(tmp_path / "train.csv"), "--outputs", "nope", "--epochs", "3"]
+    code, _, err = run([*bad, "--output", str(model)])
+    assert code != 0 and "nope" in err

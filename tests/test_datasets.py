@@ -224,3 +224,17 @@ def test_npz_bombs_are_refused_before_they_are_inflated(
     finally:
         tracemalloc.stop()
     assert peak < 8 * 2**20
+
+
+def test_load_csv_reads_columns_of_classes_as_outputs(tmp_path):
+    from skmultilabel_mlp.datasets import load_csv
+
+    path = tmp_path / "d.csv"
+    path.write_text("f0,state,risk\n0.5,stable,1\n1.5,,3\n2.5,alert,0\n")
+    data = load_csv(path, outputs=["state", "risk"])
+    assert data.Y.dtype == object and data.Y.shape == (3, 2)
+    assert data.Y[0, 0] == "stable" and data.Y[1, 0] is None and data.Y[1, 1] == 3
+    assert list(data.label_names) == ["state", "risk"]
+    assert data.X.shape == (3, 1)
+    with pytest.raises(ValueError, match="exactly one of"):
+        load_csv(path, labels=["risk"], outputs=["state"])
