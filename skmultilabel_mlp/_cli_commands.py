@@ -233,31 +233,13 @@ def evaluate_command(args, out):
 
 def _evaluate_outputs(args, out):
     """``evaluate`` of outputs with their own classes: their measures, per fold."""
-    import json
-
-    import pandas as pd
-    from sklearn.model_selection import KFold
-
-    from .metrics import get_scorer
-    from .model_selection import cross_validate
+    from ._cli_outputs import output_scores
 
     X, Y = _load(args)
-    names = (
-        "multioutput_exact_match",
-        "mean_output_accuracy",
-        "mean_output_macro_f1",
-        "neg_mean_output_log_loss",
-    )
-    cv = KFold(args.cv, shuffle=True, random_state=args.random_state)
-    scores = cross_validate(
-        _model(args), X, Y, cv=cv, scoring={n: get_scorer(n) for n in names}
-    )
-    frame = pd.DataFrame({n: scores[f"test_{n}"] for n in names})
-    stats = frame.agg(["mean", "std"]).T
-    print(stats.round(4).to_string(), file=out)
+    table, payload = output_scores(_model(args), X, Y, args.cv, args.random_state)
+    print(table, file=out)
     if args.json:
-        text = json.dumps({n: frame[n].tolist() for n in names}, indent=1)
-        _write_text(args.json, text + "\n", out)
+        _write_text(args.json, payload, out)
     return 0
 
 
@@ -334,7 +316,9 @@ def predict_command(args, out):
     X = _read_features(model, args.data)
     clf = model[-1] if hasattr(model, "steps") else model
     if hasattr(clf, "n_outputs_"):
-        _write_text(args.output or "-", _output_predictions(model, clf, X), out)
+        from ._cli_outputs import output_predictions
+
+        _write_text(args.output or "-", output_predictions(model, clf, X), out)
         return 0
     result = pd.DataFrame(
         model.predict_proba(X), columns=[f"p({n})" for n in clf.label_names_]
@@ -345,25 +329,6 @@ def predict_command(args, out):
     ]
     _write_text(args.output or "-", result.to_csv(index=False), out)
     return 0
-
-
-def _output_predictions(model, clf, X):
-    """CSV of outputs with their own classes: each output's class, then
-    ``p(output=class)`` for every class."""
-    import pandas as pd
-
-    probas = model.predict_proba(X)
-    predicted = model.predict(X)
-    if clf._one_d_:
-        probas, predicted = [probas], predicted.reshape(-1, 1)
-    result = pd.DataFrame(
-        {str(n): predicted[:, j] for j, n in enumerate(clf.label_names_)}
-    )
-    classes = [clf.classes_] if clf._one_d_ else clf.classes_
-    for name, p, cls in zip(clf.label_names_, probas, classes, strict=True):
-        for k, c in enumerate(cls):
-            result[f"p({name}={c})"] = p[:, k]
-    return result.to_csv(index=False)
 
 
 def _load_model(path):

@@ -185,7 +185,7 @@ def test_predict_reads_standard_input(files, model, monkeypatch):
         ),
         (
             ["fit", "train.csv", "--output", "OUT"],
-            "needs --labels or --label-set-column",
+            "needs --labels, --outputs or --label-set-column",
         ),
         (
             ["predict", "missing.skmlp", "new.csv", "--output", "OUT"],
