@@ -31,13 +31,12 @@ from ._multilabel import (
 )
 from ._multioutput import (
     mean_output_accuracy,
-    mean_output_log_loss,
     mean_output_macro_f1,
     multioutput_exact_match,
     per_output_accuracy,
     per_output_f1_score,
-    per_output_log_loss,
 )
+from ._output_log_loss import mean_output_log_loss, per_output_log_loss
 from ._report import multilabel_report, multioutput_report
 from ._scorer import get_scorer, multilabel_scoring, per_label_summary
 

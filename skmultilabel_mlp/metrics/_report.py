@@ -12,13 +12,12 @@ from sklearn.utils._param_validation import StrOptions, validate_params
 from .._targets import check_indicator, proba_to_matrix
 from ._averaging import label_averaged
 from ._multioutput import (
-    _class_arrays,
     _pairs,
     multioutput_exact_match,
     per_output_accuracy,
     per_output_f1_score,
-    per_output_log_loss,
 )
+from ._output_log_loss import _class_arrays, per_output_log_loss
 
 __all__ = ["multilabel_report", "multioutput_report"]
 

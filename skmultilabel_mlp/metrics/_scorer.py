@@ -20,6 +20,7 @@ from .._targets import check_indicator, proba_to_matrix
 from .._utils import final_step
 from . import _multilabel as m
 from . import _multioutput as mo
+from . import _output_log_loss
 from ._averaging import (
     average_precision,
     label_averaged,
@@ -178,7 +179,7 @@ class OutputLogLossScorer:
                 "'mean_output_accuracy' or 'multioutput_exact_match'."
             )
         proba = estimator.predict_proba(X)
-        return -mo.mean_output_log_loss(
+        return -_output_log_loss.mean_output_log_loss(
             y_true, proba, classes=classes, sample_weight=sample_weight
         )
 
