@@ -185,7 +185,7 @@ def encode(y, *, missing_label=None, outputs=None):
             extra = [v for v in seen if v not in set(classes.tolist())]
             if extra:
                 raise ValueError(
-                    f"output {name!r} has classes {sorted(map(str, extra))[:5]} "
+                    f"output {name!r} has classes {sorted(extra, key=str)[:5]} "
                     f"the model does not know ({classes.tolist()[:10]})."
                 )
         index = {c: i for i, c in enumerate(classes.tolist())}

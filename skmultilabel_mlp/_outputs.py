@@ -7,15 +7,13 @@ multi-output conventions: one probability array per output. The multi-label
 conventions are untouched.
 """
 
-import itertools
-
 import numpy as np
 from sklearn.metrics import accuracy_score
 from sklearn.utils.validation import check_is_fitted
 
 from . import _multiclass
 from ._targets import _binarize_label_sets, _is_label_set_sequence, columns_in_order
-from .metrics import exact_match_score
+from .metrics import exact_match_score, multioutput_exact_match
 
 __all__ = ["OutputsMixin"]
 
@@ -59,24 +57,24 @@ class OutputsMixin:
         return _multiclass.output_probas(proba, self._heads_, self._outputs_)
 
     def _output_score(self, X, y, sample_weight):
-        """Exact match over outputs; unknown true classes are left out."""
+        """Exact match over outputs; unknown true classes are left out, and a
+        class the model never saw is a wrong prediction."""
         if hasattr(y, "columns") and not self._one_d_:
             y = columns_in_order(y, self.label_names_)
-        true = _multiclass.encode(
-            y, missing_label=self.missing_label, outputs=self._outputs_
-        ).Y
-        pred = _multiclass.encode(self.predict(X), outputs=self._outputs_).Y
-        if true.shape[0] != pred.shape[0]:
-            raise ValueError(f"X has {pred.shape[0]} rows but y has {true.shape[0]}.")
-        at = np.concatenate([[0], np.cumsum(self._heads_)]).astype(int)
-        known = ~np.isnan(true[:, at[:-1]])
-        right = np.column_stack(
-            [
-                np.all(true[:, a:b] == pred[:, a:b], axis=1)
-                for a, b in itertools.pairwise(at)
-            ]
+        y_true = y.to_numpy(dtype=object) if hasattr(y, "to_numpy") else y
+        y_true = np.array(y_true, dtype=object)
+        if self.missing_label is not None:
+            hit = np.vectorize(
+                lambda v: _is_value(v, self.missing_label), otypes=[bool]
+            )
+            y_true[hit(y_true)] = None
+        return multioutput_exact_match(
+            y_true, self.predict(X), sample_weight=sample_weight
         )
-        counted = known.any(axis=1)
-        correct = np.all(right | ~known, axis=1)[counted]
-        weights = None if sample_weight is None else np.asarray(sample_weight)[counted]
-        return float(np.average(correct, weights=weights))
+
+
+def _is_value(v, missing_label):
+    try:
+        return bool(v == missing_label)
+    except (TypeError, ValueError):
+        return False
