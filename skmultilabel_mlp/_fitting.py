@@ -17,7 +17,7 @@ from sklearn.utils.validation import _check_sample_weight, validate_data
 from . import _engine, _fit_cache, _multiclass
 from ._class_weight import resolve_pos_weight
 from ._copies import Datasets, stack
-from ._holdout import stratified_holdout
+from ._holdout import class_holdout, stratified_holdout
 from ._outcome import constant_labels, divergence, sigmoid_only
 from ._utils import indicator_01, warn_if_too_large
 
@@ -82,7 +82,7 @@ class FittingMixin:
         X = self._validate_features(X, reset=True)
         targets = _multiclass.encode(y, missing_label=self.missing_label)
         sample_weight = self._check_rows(X, targets, sample_weight)
-        train, validation = self._validation_split(targets.Y)
+        train, validation = self._validation_split(targets.Y, targets.outputs)
         spec = self._fit_spec(X, targets, train)
         start = self._warm_start_point(spec, targets)
         model, history = _engine.fit_keras(
@@ -141,7 +141,9 @@ class FittingMixin:
                 est._check_params()
                 dataset = data.get(est, X, y, w)
                 train = np.arange(dataset.n) if train is None else np.asarray(train)
-                fit_rows, val_rows = est._validation_split(dataset.targets.Y[train])
+                fit_rows, val_rows = est._validation_split(
+                    dataset.targets.Y[train], dataset.targets.outputs
+                )
                 if fit_rows is not None:
                     fit_rows, val_rows = train[fit_rows], train[val_rows]
                 else:
@@ -311,10 +313,13 @@ class FittingMixin:
         )
         return X.tocsr() if sp.issparse(X) else X
 
-    def _validation_split(self, Y):
+    def _validation_split(self, Y, outputs=None):
         """Row indices for training and (with early stopping) validation."""
         if not self.early_stopping:
             return None, None
+        if outputs is not None:  # outputs with their own classes
+            codes = _multiclass.class_codes(Y, _multiclass.head_widths(outputs))
+            return class_holdout(codes, self.validation_fraction, self.random_state)
         return stratified_holdout(
             indicator_01(Y), self.validation_fraction, self.random_state
         )

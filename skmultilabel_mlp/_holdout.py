@@ -1,4 +1,5 @@
-"""The early-stopping holdout: a validation split stratified on every label.
+"""The early-stopping holdout: a validation split stratified on every label
+(or, for outputs with their own classes, on their joint classes).
 
 Imports nothing from the package, so the classifier and model selection can
 both use it without importing each other.
@@ -8,7 +9,45 @@ import numpy as np
 from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
-__all__ = ["stratified_holdout"]
+__all__ = ["class_holdout", "stratified_holdout"]
+
+
+def _sizes(n, fraction):
+    n_val = round(fraction * n)
+    if n_val < 1 or n - n_val < 1:
+        raise ValueError(
+            "early_stopping needs at least one training and one validation row; "
+            f"validation_fraction={fraction} of {n} "
+            f"{'sample' if n == 1 else 'samples'} gives {n_val} validation rows."
+        )
+    return n_val
+
+
+def class_holdout(codes, fraction, random_state=None):
+    """Sorted ``(train, validation)`` rows for outputs with their own classes.
+
+    Stratified on the joint class combination of the outputs where every
+    combination has two rows or more (and both sides can hold one of each),
+    else on the first output's classes under the same condition, else a plain
+    shuffled split. ``codes`` (n_samples, n_outputs) are class indices, -1
+    where unknown (a stratum of its own).
+    """
+    n = codes.shape[0]
+    n_val = _sizes(n, fraction)
+    for strata in (codes, codes[:, :1]):
+        _, joint, counts = np.unique(
+            strata, axis=0, return_inverse=True, return_counts=True
+        )
+        k = len(counts)
+        if counts.min() >= 2 and n_val >= k and n - n_val >= k:
+            splitter = StratifiedShuffleSplit(
+                n_splits=1, test_size=n_val, random_state=random_state
+            )
+            train, val = next(splitter.split(np.zeros((n, 1)), joint.ravel()))
+            return np.sort(train), np.sort(val)
+    splitter = ShuffleSplit(n_splits=1, test_size=n_val, random_state=random_state)
+    train, val = next(splitter.split(np.zeros((n, 1))))
+    return np.sort(train), np.sort(val)
 
 
 def stratified_holdout(Y01, fraction, random_state=None):
@@ -27,13 +66,7 @@ def stratified_holdout(Y01, fraction, random_state=None):
     train, validation : ndarray of int
     """
     n = Y01.shape[0]
-    n_val = round(fraction * n)
-    if n_val < 1 or n - n_val < 1:
-        raise ValueError(
-            "early_stopping needs at least one training and one validation row; "
-            f"validation_fraction={fraction} of {n} "
-            f"{'sample' if n == 1 else 'samples'} gives {n_val} validation rows."
-        )
+    n_val = _sizes(n, fraction)
     if Y01.shape[1] > 1:
         splitter = MultilabelStratifiedShuffleSplit(
             n_splits=1, test_size=n_val, random_state=random_state

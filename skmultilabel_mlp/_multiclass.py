@@ -27,6 +27,7 @@ from ._targets import (
 )
 
 __all__ = [
+    "class_codes",
     "decode",
     "encode",
     "head_widths",
@@ -207,6 +208,18 @@ def encode(y, *, missing_label=None, outputs=None):
         outputs=tuple(classes_per_output),
         one_d=one_d,
     )
+
+
+def class_codes(Y, heads):
+    """Each output's class index per row from the one-hot blocks, -1 where unknown."""
+    Y = np.asarray(Y)
+    at = _offsets(heads)
+    codes = np.full((Y.shape[0], len(heads)), -1, dtype=np.int64)
+    for j, width in enumerate(heads):
+        block = Y[:, at[j] : at[j + 1]]
+        known = ~np.isnan(block[:, 0])
+        codes[known, j] = block[known, 0] if width == 1 else block[known].argmax(axis=1)
+    return codes
 
 
 def head_widths(outputs):

@@ -392,3 +392,36 @@ def test_keras_callbacks_train_the_same_heads_through_keras(data):
         row[known] = -np.log(p[np.flatnonzero(known), index])
         true.append(row)
     np.testing.assert_allclose(keras_loss, np.mean(true), rtol=1e-4)
+
+
+def test_early_stopping_holds_out_a_share_of_every_joint_class():
+    from skmultilabel_mlp._holdout import class_holdout
+
+    rng = np.random.RandomState(0)
+    codes = np.column_stack([np.repeat([0, 1, 2], 40), np.tile([0, 1], 60)])
+    train, val = class_holdout(codes, 0.25, random_state=0)
+    assert len(val) == 30 and len(np.intersect1d(train, val)) == 0
+    _, joint = np.unique(codes, axis=0, return_inverse=True)
+    np.testing.assert_array_equal(np.bincount(joint.ravel()[val]), [5] * 6)
+    # a combination of one row cannot be split: the first output's classes are
+    rare = codes.copy()
+    rare[0] = [0, 7]
+    train, val = class_holdout(rare, 0.25, random_state=0)
+    np.testing.assert_array_equal(np.bincount(rare[val, 0]), [10, 10, 10])
+    # and where even those are too rare, a plain shuffled split
+    single = np.column_stack([np.arange(12), rng.randint(0, 2, 12)])
+    train, val = class_holdout(single, 0.25, random_state=0)
+    assert len(val) == 3 and len(train) == 9
+
+
+def test_the_fit_uses_the_class_holdout(data):
+    _, y, risk, _ = data
+    Y = np.column_stack([y, risk])
+    clf = MultiLabelMLPClassifier(**NET, early_stopping=True, validation_fraction=0.25)
+    targets = _multiclass.encode(Y)
+    _, val = clf._validation_split(targets.Y, targets.outputs)
+    # some joint combinations of these outputs have one row: the first output
+    _, counts = np.unique(Y, axis=0, return_counts=True)
+    assert counts.min() == 1
+    share = np.bincount(y[val], minlength=3) / len(val)
+    np.testing.assert_allclose(share, np.bincount(y) / len(y), atol=1 / len(val))
