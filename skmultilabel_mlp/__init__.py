@@ -5,7 +5,14 @@ is loaded the first time a classifier is fitted or unpickled.
 """
 
 from ._classifier import MultiLabelMLPClassifier
+from ._classifier_cv import MultiLabelMLPClassifierCV
 from ._persistence import load, save
 from ._version import __version__
 
-__all__ = ["MultiLabelMLPClassifier", "__version__", "load", "save"]
+__all__ = [
+    "MultiLabelMLPClassifier",
+    "MultiLabelMLPClassifierCV",
+    "__version__",
+    "load",
+    "save",
+]

@@ -1,0 +1,335 @@
+"""MultiLabelMLPClassifierCV: the network and its decision thresholds chosen by CV.
+
+scikit-learn's ``*CV`` convention (``LogisticRegressionCV``): one estimator
+that, from its training rows only, chooses the network by a stacked grid
+search, calibrates the decision threshold(s) on out-of-fold probabilities of
+the chosen network for the ``scoring`` the user names, and refits on every
+row. No backend is imported until it fits.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn import metrics as skm
+from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, clone
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MaxAbsScaler, StandardScaler
+from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import check_is_fitted
+
+from ._classifier import MultiLabelMLPClassifier
+from ._multiclass import is_multiclass
+from ._targets import encode_targets
+from ._threshold_search import tune_thresholds
+from ._utils import indicator_01
+from .model_selection import GridSearchCV, MultilabelStratifiedKFold, cross_validate
+
+__all__ = ["MultiLabelMLPClassifierCV"]
+
+#: scoring -> (the search's scorer, how a threshold rule is judged, the
+#: ``tune_thresholds`` arguments of one global and of per-label thresholds)
+_SCORINGS = {
+    "f1_micro": (
+        "f1_micro",
+        lambda Y, P: skm.f1_score(Y, P, average="micro", zero_division=0),
+        {"metric": "f1", "per_label": False},
+        {"metric": "f1", "per_label": True},
+    ),
+    "f1_macro": (
+        "f1_macro",
+        lambda Y, P: skm.f1_score(Y, P, average="macro", zero_division=0),
+        {"metric": "f1_macro", "per_label": False},
+        {"metric": "f1", "per_label": True},
+    ),
+    "f1_samples": (
+        "f1_samples",
+        lambda Y, P: skm.f1_score(Y, P, average="samples", zero_division=0),
+        {"metric": "f1_samples", "per_label": False},
+        None,
+    ),
+    "hamming_loss": (
+        "hamming_loss",
+        lambda Y, P: -skm.hamming_loss(Y, P),
+        {"metric": "accuracy", "per_label": False},
+        {"metric": "accuracy", "per_label": True},
+    ),
+    "exact_match": (
+        "exact_match",
+        skm.accuracy_score,
+        {"metric": "exact_match", "per_label": False},
+        None,
+    ),
+}
+
+DEFAULT_HIDDEN_LAYER_SIZES = ((64,), (256,), (256, 256))
+DEFAULT_DROPOUTS = (0.0, 0.3)
+DEFAULT_ALPHAS = (0.0, 1e-4)
+
+
+class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator):
+    """A multi-label MLP whose network and thresholds are chosen by cross-validation.
+
+    On the training rows only: inputs are scaled (``StandardScaler`` for dense
+    features, ``MaxAbsScaler`` for sparse ones, which keeps them sparse and
+    uncentred), every network of the grid ``hidden_layer_sizes x dropouts x
+    alphas x learning_rates`` is scored by ``scoring`` on ``cv``
+    multilabel-stratified folds (one stacked computation; the number of epochs
+    chosen per fold by early stopping), the best network's out-of-fold
+    probabilities choose between the untuned 0.5, one global threshold and
+    per-label thresholds (each rule tuned on one half of the rows and judged on
+    the other, both ways), and the chosen network is refitted on every row with
+    the chosen rule tuned on all out-of-fold probabilities.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : sequence of tuples, default=((64,), (256,), (256, 256))
+        The architectures searched.
+    dropouts : sequence of float, default=(0.0, 0.3)
+    alphas : sequence of float, default=(0.0, 1e-4)
+        L2 penalties searched.
+    learning_rates : sequence of float, default=(1e-3,)
+    epochs : int, default=200
+        The most epochs a network trains; early stopping (``n_iter_no_change``
+        epochs without improvement on a 10% holdout) ends it sooner.
+    n_iter_no_change : int, default=10
+    batch_size : int, default=32
+    cv : int or splitter, default=5
+        An int gives ``MultilabelStratifiedKFold(cv, shuffle=True)``.
+    scoring : {"f1_micro", "f1_macro", "f1_samples", "hamming_loss", \
+"exact_match"}, default="f1_micro"
+        What the search and the thresholds maximise.
+    threshold : {"auto", "none", "global", "per_label"}, default="auto"
+        ``"auto"`` chooses by the out-of-fold evidence described above;
+        ``"none"`` keeps 0.5; the other two force that rule.
+    class_weight : None or "balanced", default=None
+        Passed to every network.
+    random_state : int or None, default=0
+        Seeds the folds and every network (an int gives the same model on
+        every fit).
+    verbose : int, default=0
+    max_memory_mb : float, default=4096
+
+    Attributes
+    ----------
+    best_estimator_ : Pipeline
+        The scaler and the chosen :class:`MultiLabelMLPClassifier`, refitted
+        on every row, with ``threshold`` set to ``thresholds_``.
+    best_params_ : dict
+        The chosen network's parameters.
+    best_score_ : float
+        Its mean cross-validated ``scoring`` (at the 0.5 threshold).
+    cv_results_ : dict
+        The search's ``cv_results_`` (scikit-learn's keys).
+    threshold_rule_ : {"none", "global", "per_label"}
+    threshold_scores_ : dict
+        Each rule's cross-fitted out-of-fold score (``"auto"`` only).
+    thresholds_ : ndarray of shape (n_labels,)
+    classes_, label_names_, n_labels_, n_features_in_
+        As the chosen classifier's.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_multilabel_classification
+    >>> from skmultilabel_mlp import MultiLabelMLPClassifierCV
+    >>> X, Y = make_multilabel_classification(n_samples=80, n_features=6,
+    ...                                       n_classes=3, random_state=0)
+    >>> clf = MultiLabelMLPClassifierCV(hidden_layer_sizes=[(8,)], dropouts=[0.0],
+    ...                                 alphas=[0.0], epochs=5, cv=2).fit(X, Y)
+    >>> clf.predict(X[:2]).shape
+    (2, 3)
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes=DEFAULT_HIDDEN_LAYER_SIZES,
+        *,
+        dropouts=DEFAULT_DROPOUTS,
+        alphas=DEFAULT_ALPHAS,
+        learning_rates=(1e-3,),
+        epochs=200,
+        n_iter_no_change=10,
+        batch_size=32,
+        cv=5,
+        scoring="f1_micro",
+        threshold="auto",
+        class_weight=None,
+        random_state=0,
+        verbose=0,
+        max_memory_mb=4096,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.dropouts = dropouts
+        self.alphas = alphas
+        self.learning_rates = learning_rates
+        self.epochs = epochs
+        self.n_iter_no_change = n_iter_no_change
+        self.batch_size = batch_size
+        self.cv = cv
+        self.scoring = scoring
+        self.threshold = threshold
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.verbose = verbose
+        self.max_memory_mb = max_memory_mb
+
+    def _check(self, y):
+        if self.scoring not in _SCORINGS:
+            raise ValueError(
+                f"scoring={self.scoring!r}; choose one of {sorted(_SCORINGS)}."
+            )
+        rules = ("auto", "none", "global", "per_label")
+        if self.threshold not in rules:
+            raise ValueError(f"threshold={self.threshold!r}; choose one of {rules}.")
+        if self.threshold == "per_label" and _SCORINGS[self.scoring][3] is None:
+            raise ValueError(
+                f"scoring={self.scoring!r} is a property of whole rows: it has no "
+                "per-label thresholds; use threshold='global' or 'auto'."
+            )
+        if is_multiclass(y):
+            raise ValueError(
+                "MultiLabelMLPClassifierCV chooses decision thresholds, which "
+                "outputs with their own classes do not have; for a multiclass "
+                "or multiclass-multioutput y, search MultiLabelMLPClassifier "
+                "with skmultilabel_mlp.model_selection.GridSearchCV."
+            )
+        for name in ("hidden_layer_sizes", "dropouts", "alphas", "learning_rates"):
+            values = getattr(self, name)
+            if isinstance(values, (str, bytes)) or not len(list(values)):
+                raise ValueError(f"{name} must be a non-empty sequence of values.")
+
+    def _pipeline(self, sparse):
+        network = MultiLabelMLPClassifier(
+            epochs=self.epochs,
+            early_stopping=True,
+            n_iter_no_change=self.n_iter_no_change,
+            batch_size=self.batch_size,
+            class_weight=self.class_weight,
+            random_state=self.random_state,
+            max_memory_mb=self.max_memory_mb,
+        )
+        scaler = MaxAbsScaler() if sparse else StandardScaler()
+        return make_pipeline(scaler, network)
+
+    def _folds(self):
+        if isinstance(self.cv, int):
+            return MultilabelStratifiedKFold(
+                self.cv, shuffle=True, random_state=self.random_state
+            )
+        return self.cv
+
+    def fit(self, X, y):
+        """Choose the network and the thresholds on ``X, y``, then refit on all rows.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : indicator matrix, DataFrame, sparse matrix or sequence of label sets
+
+        Returns
+        -------
+        self : MultiLabelMLPClassifierCV
+        """
+        self._check(y)
+        pipeline = self._pipeline(sp.issparse(X))
+        step = pipeline.steps[-1][0]
+        grid = {
+            f"{step}__hidden_layer_sizes": [tuple(h) for h in self.hidden_layer_sizes],
+            f"{step}__dropout": list(self.dropouts),
+            f"{step}__alpha": list(self.alphas),
+            f"{step}__learning_rate": list(self.learning_rates),
+        }
+        search_scoring, judge, *_ = _SCORINGS[self.scoring]
+        folds = self._folds()
+        search = GridSearchCV(
+            pipeline,
+            grid,
+            cv=folds,
+            scoring=search_scoring,
+            refit=False,
+            verbose=self.verbose,
+        ).fit(X, y)
+        self.cv_results_ = search.cv_results_
+        self.best_params_ = {
+            k.split("__", 1)[1]: v for k, v in search.best_params_.items()
+        }
+        self.best_score_ = float(search.best_score_)
+        best = clone(pipeline).set_params(**search.best_params_)
+        Y = encode_targets(y).Y
+        Y = indicator_01(Y.toarray() if sp.issparse(Y) else Y)
+        oof = _out_of_fold(best, X, y, folds)
+        self.threshold_rule_, self.threshold_scores_ = self._choose_rule(Y, oof, judge)
+        self.thresholds_ = self._tune(self.threshold_rule_, Y, oof)
+        best.set_params(**{f"{step}__threshold": self.thresholds_.tolist()})
+        self.best_estimator_ = best.fit(X, y)
+        network = self.best_estimator_[-1]
+        for name in ("classes_", "label_names_", "n_labels_", "n_features_in_"):
+            setattr(self, name, getattr(network, name))
+        if hasattr(network, "feature_names_in_"):
+            self.feature_names_in_ = network.feature_names_in_
+        return self
+
+    def _tune(self, rule, Y, proba):
+        n_labels = Y.shape[1]
+        if rule == "none":
+            return np.full(n_labels, 0.5)
+        _, _, global_args, label_args = _SCORINGS[self.scoring]
+        args = global_args if rule == "global" else label_args
+        return np.broadcast_to(
+            np.asarray(tune_thresholds(Y, proba, **args), dtype=float), (n_labels,)
+        ).copy()
+
+    def _choose_rule(self, Y, proba, judge):
+        """The threshold rule by cross-fitting on the out-of-fold rows: each
+        rule is tuned on one half and scored on the other, both ways."""
+        if self.threshold != "auto":
+            return self.threshold, {}
+        rules = ["none", "global"]
+        if _SCORINGS[self.scoring][3] is not None:
+            rules.append("per_label")
+        rng = np.random.RandomState(self.random_state)
+        half = rng.permutation(Y.shape[0]) < Y.shape[0] // 2
+        scores = {}
+        for rule in rules:
+            total = 0.0
+            for a, b in ((half, ~half), (~half, half)):
+                t = self._tune(rule, Y[a], proba[a])
+                total += judge(Y[b], (proba[b] >= t).astype(int)) * b.sum()
+            scores[rule] = total / Y.shape[0]
+        # among equal scores, the simpler rule (fewer thresholds fitted)
+        best = max(rules, key=lambda r: (round(scores[r], 12), -rules.index(r)))
+        return best, scores
+
+    def predict_proba(self, X):
+        """Probability of each label, from the refitted network: (n_samples, n_labels)."""
+        check_is_fitted(self)
+        return self.best_estimator_.predict_proba(X)
+
+    def predict(self, X):
+        """``predict_proba(X) >= thresholds_``, as 0/1: (n_samples, n_labels)."""
+        check_is_fitted(self)
+        return self.best_estimator_.predict(X)
+
+    def score(self, X, y, sample_weight=None):
+        """Exact-match accuracy, as :meth:`MultiLabelMLPClassifier.score`."""
+        check_is_fitted(self)
+        return self.best_estimator_.score(X, y, sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        tags.target_tags.multi_output = True
+        tags.input_tags.sparse = True
+        return tags
+
+
+def _out_of_fold(estimator, X, y, folds):
+    """Each row's probabilities from the fold model that did not train on it."""
+    result = cross_validate(
+        estimator, X, y, cv=folds, return_estimator=True, return_indices=True
+    )
+    proba = None
+    for est, test in zip(result["estimator"], result["indices"]["test"]):
+        p = est.predict_proba(_safe_indexing(X, test))
+        if proba is None:
+            proba = np.zeros((X.shape[0], p.shape[1]))
+        proba[test] = p
+    return proba

@@ -1,0 +1,132 @@
+"""MultiLabelMLPClassifierCV: the network and thresholds chosen on training rows."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn import model_selection as skms
+from sklearn.base import clone
+from sklearn.datasets import make_multilabel_classification
+from sklearn.preprocessing import MaxAbsScaler, StandardScaler
+
+from skmultilabel_mlp import MultiLabelMLPClassifierCV
+from skmultilabel_mlp.model_selection import MultilabelStratifiedKFold
+from skmultilabel_mlp.thresholds import tune_thresholds
+
+SMALL = {
+    "hidden_layer_sizes": [(8,), (16,)],
+    "dropouts": [0.0],
+    "alphas": [0.0, 1e-3],
+    "epochs": 6,
+    "n_iter_no_change": 3,
+    "cv": 2,
+    "random_state": 0,
+}
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, Y = make_multilabel_classification(
+        n_samples=120, n_features=8, n_classes=3, random_state=0
+    )
+    return X.astype(np.float32), Y
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, Y = data
+    return MultiLabelMLPClassifierCV(**SMALL).fit(X, Y)
+
+
+def test_fit_chooses_a_network_and_thresholds(fitted, data):
+    X, _ = data
+    assert len(fitted.cv_results_["params"]) == 4
+    assert set(fitted.best_params_) == {
+        "hidden_layer_sizes",
+        "dropout",
+        "alpha",
+        "learning_rate",
+    }
+    assert fitted.threshold_rule_ in ("none", "global", "per_label")
+    assert set(fitted.threshold_scores_) == {"none", "global", "per_label"}
+    best = max(fitted.threshold_scores_.values())
+    assert fitted.threshold_scores_[fitted.threshold_rule_] == best
+    network = fitted.best_estimator_[-1]
+    np.testing.assert_allclose(network.threshold, fitted.thresholds_)
+    proba = fitted.predict_proba(X)
+    assert proba.shape == (120, 3)
+    np.testing.assert_array_equal(
+        fitted.predict(X), (proba >= fitted.thresholds_).astype(int)
+    )
+    assert fitted.classes_.shape == (3, 2) and fitted.n_features_in_ == 8
+
+
+def test_the_search_is_scikit_learns_on_the_same_folds(fitted, data):
+    X, Y = data
+    pipeline = clone(fitted)._pipeline(False)
+    grid = {
+        "multilabelmlpclassifier__hidden_layer_sizes": [(8,), (16,)],
+        "multilabelmlpclassifier__dropout": [0.0],
+        "multilabelmlpclassifier__alpha": [0.0, 1e-3],
+        "multilabelmlpclassifier__learning_rate": [1e-3],
+    }
+    folds = MultilabelStratifiedKFold(2, shuffle=True, random_state=0)
+    theirs = skms.GridSearchCV(pipeline, grid, cv=folds, scoring="f1_micro").fit(X, Y)
+    np.testing.assert_array_equal(
+        fitted.cv_results_["mean_test_score"], theirs.cv_results_["mean_test_score"]
+    )
+    assert fitted.best_score_ == theirs.best_score_
+
+
+def test_thresholds_come_from_out_of_fold_probabilities_only(data):
+    X, Y = data
+    clf = MultiLabelMLPClassifierCV(**SMALL, threshold="global").fit(X, Y)
+    best = clone(clf._pipeline(False)).set_params(
+        **{f"multilabelmlpclassifier__{k}": v for k, v in clf.best_params_.items()}
+    )
+    folds = MultilabelStratifiedKFold(2, shuffle=True, random_state=0)
+    oof = skms.cross_val_predict(best, X, Y, cv=folds, method="predict_proba")
+    expected = tune_thresholds(Y, oof, metric="f1", per_label=False)
+    np.testing.assert_allclose(clf.thresholds_, expected, atol=1e-6)
+    assert clf.threshold_scores_ == {}
+
+
+def test_sparse_features_are_scaled_without_centring(data):
+    X, Y = data
+    clf = MultiLabelMLPClassifierCV(**{**SMALL, "hidden_layer_sizes": [(8,)]})
+    clf.fit(sp.csr_matrix(X), Y)
+    assert isinstance(clf.best_estimator_[0], MaxAbsScaler)
+    assert clf.predict(sp.csr_matrix(X[:5])).shape == (5, 3)
+    dense = MultiLabelMLPClassifierCV(**{**SMALL, "hidden_layer_sizes": [(8,)]})
+    assert isinstance(dense.fit(X, Y).best_estimator_[0], StandardScaler)
+
+
+def test_rows_only_scorings_have_no_per_label_rule(data):
+    X, Y = data
+    clf = MultiLabelMLPClassifierCV(**{**SMALL, "hidden_layer_sizes": [(8,)]})
+    clf.set_params(scoring="exact_match").fit(X, Y)
+    assert set(clf.threshold_scores_) == {"none", "global"}
+    with pytest.raises(ValueError, match="no per-label thresholds"):
+        clone(clf).set_params(threshold="per_label").fit(X, Y)
+
+
+@pytest.mark.parametrize(
+    "params, y, match",
+    [
+        ({"scoring": "roc_auc"}, None, "scoring='roc_auc'"),
+        ({"threshold": 0.3}, None, "threshold=0.3"),
+        ({"alphas": []}, None, "alphas must be a non-empty"),
+        ({}, np.arange(120) % 3, "do not have"),
+    ],
+)
+def test_bad_settings_are_named(data, params, y, match):
+    X, Y = data
+    with pytest.raises(ValueError, match=match):
+        MultiLabelMLPClassifierCV(**{**SMALL, **params}).fit(X, Y if y is None else y)
+
+
+def test_it_is_a_scikit_learn_estimator_in_cross_validation(data):
+    X, Y = data
+    clf = MultiLabelMLPClassifierCV(**{**SMALL, "hidden_layer_sizes": [(8,)]})
+    assert clone(clf).get_params() == clf.get_params()
+    scores = skms.cross_val_score(clf, X, Y, cv=2, scoring="f1_micro")
+    assert scores.shape == (2,) and np.all((scores >= 0) & (scores <= 1))
