@@ -300,7 +300,9 @@ default=None
         proba : ndarray of shape (n_samples, n_labels)
             ``P(label = 1)`` per row and label, also for a single row. When
             fitted on a 1-D ``y``: shape ``(n_samples, 2)``, columns for classes
-            0 and 1.
+            0 and 1. Fitted on outputs with their own classes: ``(n_samples,
+            n_classes)`` for a 1-D ``y``, else a list of one ``(n_samples,
+            n_classes_j)`` array per output, columns in ``classes_`` order.
         """
         proba = self._label_proba(X)
         outputs = self._output_probas(proba)
@@ -345,7 +347,9 @@ default=None
         -------
         y_pred : ndarray of int of shape (n_samples, n_labels)
             1 where the label's probability is ``>=`` its threshold. Shape
-            ``(n_samples,)`` when fitted on a 1-D ``y``.
+            ``(n_samples,)`` when fitted on a 1-D ``y``. Fitted on outputs
+            with their own classes: each output's most probable class (its
+            original label), ``(n_samples,)`` or ``(n_samples, n_outputs)``.
         """
         proba = self._label_proba(X)
         outputs = self._output_probas(proba)

@@ -252,6 +252,9 @@ class FittingMixin:
         self._thresholds(targets.Y.shape[1])  # a bad threshold fails at fit
         if all_known_somewhere and not sp.issparse(Y_train):
             never_known = np.isnan(Y_train).all(axis=0)
+            if targets.outputs is not None:  # one name per output: its block
+                heads = _multiclass.head_widths(targets.outputs)
+                never_known = never_known[np.cumsum((0, *heads[:-1]))]
             if never_known.any():
                 raise ValueError(
                     f"labels {list(names[never_known])} are unknown (NaN or "

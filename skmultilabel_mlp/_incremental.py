@@ -54,8 +54,10 @@ class IncrementalMixin:
             Every label the model will ever see, fixed by the first call:
             the label names of a sequence of label sets (a chunk may lack
             some), the one or two classes of a 1-D ``y``, or one name per
-            column of an indicator matrix. A later call may repeat it (it must
-            name the same labels) or leave it out.
+            column of an indicator matrix; for outputs with their own classes,
+            the classes of a 1-D ``y`` (three or more) or one sequence of
+            classes per output of a 2-D ``y``. A later call may repeat it (it
+            must name the same labels) or leave it out.
         sample_weight : array-like of shape (n_samples,), default=None
 
         Returns
@@ -137,8 +139,9 @@ class IncrementalMixin:
         seen = getattr(self, "_partial_state_", None)
         if seen is not None:
             return seen["positives"], seen["known"]
-        positives = np.ones(self.n_labels_)
-        known = np.full(self.n_labels_, 2.0)
+        units = sum(getattr(self, "_heads_", ())) or self.n_labels_
+        positives = np.ones(units)
+        known = np.full(units, 2.0)
         for j, value in getattr(self, "_constant_labels_", {}).items():
             positives[j], known[j] = value, 1.0
         return positives, known
@@ -239,7 +242,12 @@ def _output_classes(classes, one_d):
 def _first_targets(y, classes, missing_label):
     """``y`` of the first ``partial_fit`` call, on the label set ``classes`` fixes."""
     one_d = _is_1d(y) and not _is_label_set_sequence(y)
-    many = one_d and classes is not None and np.unique(np.asarray(classes)).size > 2
+    if classes is not None and one_d:
+        many = np.unique(np.asarray(classes)).size > 2
+    else:  # one sequence of classes per output of a 2-D y
+        many = classes is not None and all(
+            isinstance(c, (list, tuple, np.ndarray)) for c in classes
+        )
     if many or is_multiclass(y, missing_label):
         # outputs with their own classes: ``classes`` gives each output's
         outputs = None if classes is None else _output_classes(classes, one_d)

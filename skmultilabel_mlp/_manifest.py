@@ -191,6 +191,9 @@ def fitted_state(manifest, path):
             path, "fitted 'classes_'", "null, or the one or two classes of a 1-D target"
         )
     units = _output_units(f, n_labels, path)
+    # a constant label is a one-unit output (a softmax block's classes are never set)
+    heads = f.get("heads_") or [1] * units
+    single = {int(a) for a, w in zip(np.cumsum([0, *heads[:-1]]), heads) if w == 1}
     if f.get("pos_weight_") is not None and not _numbers(f["pos_weight_"], units):
         _fail(path, "fitted 'pos_weight_'", f"null or {units} numbers")
     history = f.get("history_")
@@ -206,7 +209,7 @@ def fitted_state(manifest, path):
             isinstance(c, list)
             and len(c) == 2
             and _is_int(c[0])
-            and c[0] < units
+            and c[0] in single
             and c[1] in (0, 1)
             for c in constants
         )
@@ -230,6 +233,8 @@ def _output_units(f, n_labels, path):
             isinstance(c, list)
             and c
             and all(isinstance(v, (str, Real)) for v in c)
+            and len({type(v) for v in c}) == 1
+            and c == sorted(c)
             and len(set(map(str, c))) == len(c)
             for c in outputs
         )

@@ -29,7 +29,9 @@ class OutputsMixin:
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : indicator matrix, DataFrame or sequence of label sets
             True labels, in the form used for ``fit``; NaN entries (unknown) are
-            left out, and rows with no known label are not counted.
+            left out, and rows with no known label are not counted. For
+            outputs with their own classes, their classes: a row counts when
+            every known output is right (a class the model never saw is wrong).
         sample_weight : array-like of shape (n_samples,), default=None
 
         Returns

@@ -137,9 +137,12 @@ class FittedStateMixin:
         opt_state = [np.asarray(arrays[f"slot_{i}"], np.float32) for i in range(slots)]
         counts = [np.asarray(arrays[k], np.float64) for k in ("positives", "known")]
         shapes = [a.shape for a in opt_state]
-        if shapes != expected or any(c.shape != (self.n_labels_,) for c in counts):
+        units = sum(getattr(self, "_heads_", ())) or self.n_labels_
+        count_shapes = [c.shape for c in counts]
+        if shapes != expected or count_shapes != [(units,), (units,)]:
             raise ValueError(
-                f"partial_fit state: array shapes {shapes}, not {expected}"
+                f"partial_fit state: array shapes {shapes} and counts "
+                f"{count_shapes}, not {expected} and two of {(units,)}"
             )
         t, epoch = meta.get("t"), meta.get("epoch")
         if not (isinstance(t, (int, float)) and isinstance(epoch, int) and epoch >= 0):

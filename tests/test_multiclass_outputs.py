@@ -296,7 +296,18 @@ def test_save_and_load_round_trip_every_class_dtype(data, tmp_path, one_d):
     assert back.score(X, y_fit) == clf.score(X, y_fit)
 
 
-def test_a_tampered_head_layout_is_refused(data, tmp_path):
+@pytest.mark.parametrize(
+    "tamper, match",
+    [
+        (lambda f: f.update(heads_=[4, 3]), "outputs_"),
+        (lambda f: f["outputs_"].__setitem__(0, [2, 0, 1]), "outputs_"),
+        (lambda f: f["outputs_"].__setitem__(0, [0, "a", "b"]), "outputs_"),
+        (lambda f: f.update(constant_labels_=[[0, 1]]), "constant_labels_"),
+    ],
+)
+def test_a_tampered_head_layout_is_refused(data, tmp_path, tamper, match):
+    """Re-checksummed as a forger would: the manifest's checks must refuse it."""
+    import hashlib
     import json
     import zipfile
 
@@ -308,12 +319,17 @@ def test_a_tampered_head_layout_is_refused(data, tmp_path):
     with zipfile.ZipFile(path) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
     manifest = json.loads(parts["manifest.json"])
-    manifest["fitted"]["heads_"] = [4, 3]
+    tamper(manifest["fitted"])
     parts["manifest.json"] = json.dumps(manifest).encode()
+    parts["checksum"] = (
+        hashlib.sha256(parts["manifest.json"] + b"\0" + parts["model.keras"])
+        .hexdigest()
+        .encode()
+    )
     with zipfile.ZipFile(path, "w") as zf:
         for name, data_ in parts.items():
             zf.writestr(name, data_)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=match):
         load(path)
 
 
@@ -425,3 +441,60 @@ def test_the_fit_uses_the_class_holdout(data):
     assert counts.min() == 1
     share = np.bincount(y[val], minlength=3) / len(val)
     np.testing.assert_allclose(share, np.bincount(y) / len(y), atol=1 / len(val))
+
+
+def test_review_fixes_for_partial_fit_and_unknown_outputs(data, tmp_path):
+    from skmultilabel_mlp import load, save
+
+    X, y, risk, flag = data
+    Y = np.column_stack([y, flag])
+    first = Y[:, 0] < 2
+    # classes= per output decides, even where the first chunk holds only 0/1
+    clf = MultiLabelMLPClassifier(**NET).partial_fit(
+        X[first], Y[first], classes=[[0, 1, 2], [0, 1]]
+    )
+    assert [c.tolist() for c in clf.classes_] == [[0, 1, 2], [0, 1]]
+    clf.partial_fit(X[~first], Y[~first])
+    # partial_fit after fit, and save / load after partial_fit, count units
+    Y2 = np.column_stack([y, risk])
+    MultiLabelMLPClassifier(**NET).fit(X, Y2).partial_fit(X, Y2)
+    one = MultiLabelMLPClassifier(**NET).partial_fit(X, y, classes=[0, 1, 2])
+    back = load(save(one, tmp_path / "p.zip"))
+    np.testing.assert_array_equal(back.predict_proba(X), one.predict_proba(X))
+    back.partial_fit(X, y)
+    # an output unknown in every training row is named
+    Y3 = np.empty((160, 2), dtype=object)
+    Y3[:, 0], Y3[:, 1] = STATES[y], None
+    Y3[:3, 1] = ["u", "v", "u"]
+    with pytest.raises(ValueError, match="output 1 has no known class"):
+        MultiLabelMLPClassifier(**NET).fit(X[3:], Y3[3:])
+    with pytest.raises(ValueError, match=r"labels \[1\] are unknown"):
+        MultiLabelMLPClassifier(**NET).partial_fit(
+            X[3:], Y3[3:], classes=[STATES, ["u", "v"]]
+        )
+
+
+def test_scikit_learn_scorer_names_mean_scikit_learns_on_multiclass(data):
+    from skmultilabel_mlp.model_selection import cross_val_score
+
+    X, y, _, _ = data
+    est = MultiLabelMLPClassifier(**NET)
+    for name in ("accuracy", "f1_macro"):
+        np.testing.assert_array_equal(
+            cross_val_score(est, X, y, cv=3, scoring=name),
+            skms.cross_val_score(est, X, y, cv=3, scoring=name),
+        )
+
+
+def test_a_fold_takes_its_classes_from_its_training_rows(data):
+    X, y, _, _ = data
+    y = y.copy()
+    y[:5] = 3  # class 3 only in rows 0-4: absent from the first fold's training
+    idx = np.arange(160)
+    splits = [(idx[40:], idx[:40]), (idx[:120], idx[120:])]
+    est = MultiLabelMLPClassifier(**NET)
+    kw = {"return_estimator": True}
+    ours = cross_validate(est, X, y, cv=splits, **kw)
+    theirs = skms.cross_validate(est, X, y, cv=splits, **kw)
+    assert ours["estimator"][0].classes_.tolist() == [0, 1, 2]
+    np.testing.assert_array_equal(ours["test_score"], theirs["test_score"])

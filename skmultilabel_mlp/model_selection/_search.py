@@ -58,7 +58,7 @@ class _StackedSearchMixin:
         self._stacked_shares = []
         scoring = self.scoring
         try:
-            self.scoring = _resolve_scoring(scoring)
+            self.scoring = _resolve_scoring(scoring, y)
             with _fit_cache.active():
                 self._stacked_input = (X, y, params)
                 super().fit(X, y, **params)

@@ -14,6 +14,7 @@ import time
 import traceback
 
 import numpy as np
+from sklearn import metrics as skm
 from sklearn import model_selection as skms
 from sklearn.base import clone
 from sklearn.metrics import check_scoring
@@ -30,21 +31,34 @@ from sklearn.utils import _safe_indexing, indexable
 from sklearn.utils.validation import _check_method_params
 
 from .._classifier import MultiLabelMLPClassifier
-from .._multiclass import encode
+from .._multiclass import encode, is_multiclass
 from .._utils import final_step, indicator_01
 from ..metrics import get_scorer
 
 __all__ = ["cross_val_score", "cross_validate"]
 
 
-def _resolve_scoring(scoring):
-    """Let the package's scorer names ("hamming_loss", "f1_label:x", ...) in too."""
+def _resolve_scoring(scoring, y=None):
+    """Let the package's scorer names ("hamming_loss", "f1_label:x", ...) in too.
+
+    For outputs with their own classes (a multiclass ``y``), scikit-learn's own
+    names ("accuracy", "f1_macro") mean scikit-learn's scorers, as there.
+    """
+    lookup = get_scorer
+    if y is not None and is_multiclass(y):
+        sklearn_names = set(skm.get_scorer_names())
+
+        def lookup(name):
+            if isinstance(name, str) and name in sklearn_names:
+                return skm.get_scorer(name)
+            return get_scorer(name)
+
     if isinstance(scoring, str):
-        return get_scorer(scoring)
+        return lookup(scoring)
     if isinstance(scoring, (list, tuple, set)):
-        return {name: get_scorer(name) for name in scoring}
+        return {name: lookup(name) for name in scoring}
     if isinstance(scoring, dict) and not callable(scoring):
-        return {name: get_scorer(s) for name, s in scoring.items()}
+        return {name: lookup(s) for name, s in scoring.items()}
     return scoring
 
 
@@ -134,7 +148,7 @@ return_train_score, return_estimator, return_indices, error_score
     >>> res["test_score"].shape
     (3,)
     """
-    scoring = _resolve_scoring(scoring)
+    scoring = _resolve_scoring(scoring, y)
     reason = _why_not_stacked(estimator, X, params)
     if reason is not None:
         return skms.cross_validate(
@@ -245,7 +259,12 @@ def _fold_data(est, X, y, sample_weight, train, pre_params):
     as ``Pipeline.fit`` computes them).
     """
     if not isinstance(est, Pipeline) or len(est.steps) == 1:
-        return X, y, sample_weight, train
+        if not is_multiclass(y, final_step(est).missing_label):
+            return X, y, sample_weight, train
+        # outputs with their own classes: a fold's classes (and whether its
+        # target is one) are its training rows' own, as a solo fit finds them
+        w = None if sample_weight is None else _safe_indexing(sample_weight, train)
+        return _safe_indexing(X, train), _safe_indexing(y, train), w, None
     X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
     params = {
         f"{name}__{key}": value
