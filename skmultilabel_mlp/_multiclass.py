@@ -119,12 +119,58 @@ def _is_01(classes):
     return classes.dtype.kind in "biuf" and set(classes.tolist()) <= {0, 1}
 
 
+def _as_numbers(y):
+    """``y`` as a 1-D or 2-D float array when it holds only numbers, else None.
+
+    The check below then runs on whole columns: a multi-label indicator is
+    read once per fit and fold, and a pass in Python over its entries cost 1 s
+    per million of them.
+    """
+    if y is None or sp.issparse(y) or _is_label_set_sequence(y):
+        return None
+    if hasattr(y, "to_numpy"):  # DataFrame or Series: pd.NA as NaN
+        try:
+            arr = y.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError):
+            return None
+    else:
+        try:
+            arr = np.asarray(y)
+        except ValueError:  # ragged
+            return None
+        if arr.dtype.kind not in "biuf":
+            return None
+    return arr.astype(np.float64, copy=False) if arr.ndim in (1, 2) else None
+
+
+def _numbers_are_multiclass(arr, missing_label):
+    """:func:`is_multiclass` of a float array, column by column."""
+    known = ~np.isnan(arr)
+    if missing_label is not None:
+        known &= arr != missing_label
+    if np.all((arr == 0) | (arr == 1) | ~known):
+        return False  # 0/1 (a label, or an indicator)
+    one_d = arr.ndim == 1
+    columns = arr.reshape(len(arr), -1)
+    known = known.reshape(columns.shape)
+    for j in range(columns.shape[1]):
+        classes = np.unique(columns[known[:, j], j])
+        if not classes.size or not np.all(classes == np.round(classes)):
+            continue
+        if classes.size > 2 if one_d else not set(classes.tolist()) <= {0, 1}:
+            return True
+    return False
+
+
 def is_multiclass(y, missing_label=None):
     """Whether ``y`` is a ``multiclass`` or ``multiclass-multioutput`` target.
 
     A 1-D ``y`` with three or more known classes, or a 2-D ``y`` with a
     column whose classes are not all 0/1 (strings count, even two of them).
     """
+    numeric = _as_numbers(y)
+    if numeric is not None:
+        return _numbers_are_multiclass(numeric, missing_label)
     found = _columns(y)
     if found is None:
         return False

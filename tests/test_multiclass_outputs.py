@@ -498,3 +498,29 @@ def test_a_fold_takes_its_classes_from_its_training_rows(data):
     theirs = skms.cross_validate(est, X, y, cv=splits, **kw)
     assert ours["estimator"][0].classes_.tolist() == [0, 1, 2]
     np.testing.assert_array_equal(ours["test_score"], theirs["test_score"])
+
+
+def test_numeric_targets_are_classified_without_a_pass_per_entry():
+    """The column-wise check on numbers agrees with the general one."""
+    general = _multiclass._as_numbers
+    rng = np.random.RandomState(0)
+    cases = [
+        np.array([0, 1, 2]),
+        np.array([1, 2]),
+        np.array([[0, 2], [2, 0]]),
+        np.array([[0.5, 2], [1, 0]]),
+        np.array([[0.5, 1], [1, 0]]),
+        np.array([[np.nan, 3.0], [1, 0]]),
+        (rng.rand(30, 4) < 0.5).astype(float),
+        rng.randint(0, 3, (20, 3)),
+        pd.DataFrame({"a": pd.array([0, 1, None], dtype="Int64"), "b": [2, 0, 1]}),
+    ]
+    for y in cases:
+        for missing_label in (None, -1, 2):
+            fast = _multiclass.is_multiclass(y, missing_label)
+            _multiclass._as_numbers = lambda y: None
+            try:
+                slow = _multiclass.is_multiclass(y, missing_label)
+            finally:
+                _multiclass._as_numbers = general
+            assert fast == slow, (y, missing_label)
