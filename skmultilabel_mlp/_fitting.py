@@ -254,7 +254,7 @@ class FittingMixin:
             never_known = np.isnan(Y_train).all(axis=0)
             if targets.outputs is not None:  # one name per output: its block
                 heads = _multiclass.head_widths(targets.outputs)
-                never_known = never_known[np.cumsum((0, *heads[:-1]))]
+                never_known = never_known[_multiclass.head_offsets(heads)[:-1]]
             if never_known.any():
                 raise ValueError(
                     f"labels {list(names[never_known])} are unknown (NaN or "

@@ -15,6 +15,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.preprocessing import StandardScaler
 
+from ._multiclass import single_unit_columns
 from ._utils import check_thresholds
 
 __all__ = [
@@ -193,7 +194,7 @@ def fitted_state(manifest, path):
     units = _output_units(f, n_labels, path)
     # a constant label is a one-unit output (a softmax block's classes are never set)
     heads = f.get("heads_") or [1] * units
-    single = {int(a) for a, w in zip(np.cumsum([0, *heads[:-1]]), heads) if w == 1}
+    single = single_unit_columns(heads)
     if f.get("pos_weight_") is not None and not _numbers(f["pos_weight_"], units):
         _fail(path, "fitted 'pos_weight_'", f"null or {units} numbers")
     history = f.get("history_")

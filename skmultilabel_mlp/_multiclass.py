@@ -30,10 +30,13 @@ __all__ = [
     "class_codes",
     "decode",
     "encode",
+    "equals",
+    "head_offsets",
     "head_widths",
     "is_multiclass",
     "output_class_weights",
     "output_probas",
+    "single_unit_columns",
 ]
 
 
@@ -73,13 +76,14 @@ def _known(col, missing_label):
     known = np.array([not _is_missing(v) for v in col], dtype=bool)
     if missing_label is not None:
         known &= np.array(
-            [not (k and _equals(v, missing_label)) for v, k in zip(col, known)],
+            [not (k and equals(v, missing_label)) for v, k in zip(col, known)],
             dtype=bool,
         )
     return known
 
 
-def _equals(v, missing_label):
+def equals(v, missing_label):
+    """``v == missing_label``, False where the two cannot be compared."""
     try:
         return bool(v == missing_label)
     except (TypeError, ValueError):
@@ -259,7 +263,7 @@ def encode(y, *, missing_label=None, outputs=None):
 def class_codes(Y, heads):
     """Each output's class index per row from the one-hot blocks, -1 where unknown."""
     Y = np.asarray(Y)
-    at = _offsets(heads)
+    at = head_offsets(heads)
     codes = np.full((Y.shape[0], len(heads)), -1, dtype=np.int64)
     for j, width in enumerate(heads):
         block = Y[:, at[j] : at[j + 1]]
@@ -273,8 +277,14 @@ def head_widths(outputs):
     return tuple(1 if len(c) <= 2 else len(c) for c in outputs)
 
 
-def _offsets(heads):
+def head_offsets(heads):
+    """Where each head's block of output units starts, and where the last ends."""
     return np.concatenate([[0], np.cumsum(heads)]).astype(int)
+
+
+def single_unit_columns(heads):
+    """The output units that are a one-unit (sigmoid) head each."""
+    return {int(a) for a, w in zip(head_offsets(heads), heads) if w == 1}
 
 
 def output_probas(proba, heads, outputs):
@@ -283,7 +293,7 @@ def output_probas(proba, heads, outputs):
     A one-unit block is P(second class); an output fitted with one class gets
     one column of ones.
     """
-    out, at = [], _offsets(heads)
+    out, at = [], head_offsets(heads)
     for j, classes in enumerate(outputs):
         block = proba[:, at[j] : at[j + 1]]
         if len(classes) == 1:
@@ -322,7 +332,7 @@ def output_class_weights(class_weight, Y, heads, outputs, names):
     """
     if class_weight is None:
         return None
-    at = _offsets(heads)
+    at = head_offsets(heads)
     if isinstance(class_weight, Mapping) and len(outputs) == 1:
         class_weight = [class_weight]
     if isinstance(class_weight, str):

@@ -10,6 +10,8 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
+from ._multiclass import single_unit_columns
+
 __all__ = [
     "constant_labels",
     "constants_from_counts",
@@ -80,6 +82,5 @@ def sigmoid_only(constants, heads):
     no training row has is learnt by the softmax, never set by hand)."""
     if not heads:
         return constants
-    at = np.concatenate([[0], np.cumsum(heads)])
-    single = {int(a) for a, w in zip(at, heads) if w == 1}
+    single = single_unit_columns(heads)
     return {j: v for j, v in constants.items() if j in single}

@@ -12,6 +12,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils.validation import check_is_fitted
 
 from . import _multiclass
+from ._multiclass import equals
 from ._targets import _binarize_label_sets, _is_label_set_sequence, columns_in_order
 from .metrics import exact_match_score, multioutput_exact_match
 
@@ -66,17 +67,8 @@ class OutputsMixin:
         y_true = y.to_numpy(dtype=object) if hasattr(y, "to_numpy") else y
         y_true = np.array(y_true, dtype=object)
         if self.missing_label is not None:
-            hit = np.vectorize(
-                lambda v: _is_value(v, self.missing_label), otypes=[bool]
-            )
+            hit = np.vectorize(lambda v: equals(v, self.missing_label), otypes=[bool])
             y_true[hit(y_true)] = None
         return multioutput_exact_match(
             y_true, self.predict(X), sample_weight=sample_weight
         )
-
-
-def _is_value(v, missing_label):
-    try:
-        return bool(v == missing_label)
-    except (TypeError, ValueError):
-        return False

@@ -35,6 +35,22 @@ def steps_per_execution(steps_per_epoch):
     return max(int(steps_per_epoch), 1)
 
 
+def _weighted_bce(y, y_pred, pos_weight):
+    """Each unit's binary cross-entropy of probabilities ``y_pred``, ``pos_weight``
+    (or None) on the positive term.
+
+    ``ops.binary_crossentropy`` uses the sigmoid's logits where the backend
+    keeps them (TensorFlow), exactly as Keras' own loss: no clipping at 1e-7.
+    """
+    ops = keras.ops
+    neg_log_p = ops.binary_crossentropy(ops.ones_like(y), y_pred)
+    neg_log_1mp = ops.binary_crossentropy(ops.zeros_like(y), y_pred)
+    pos = y * neg_log_p
+    if pos_weight is not None:
+        pos = pos * pos_weight
+    return pos + (1.0 - y) * neg_log_1mp
+
+
 @keras.saving.register_keras_serializable(package="skmultilabel_mlp")
 class MaskedBinaryCrossentropy(keras.losses.Loss):
     """Binary cross-entropy per label with unknown (NaN) targets masked out.
@@ -54,14 +70,10 @@ class MaskedBinaryCrossentropy(keras.losses.Loss):
         y_true = ops.cast(y_true, y_pred.dtype)
         known = ops.logical_not(ops.isnan(y_true))
         y = ops.where(known, y_true, ops.zeros_like(y_true))
-        # ops.binary_crossentropy uses the sigmoid's logits where the backend keeps
-        # them (TensorFlow), exactly as Keras' own loss: no clipping at 1e-7
-        neg_log_p = ops.binary_crossentropy(ops.ones_like(y), y_pred)
-        neg_log_1mp = ops.binary_crossentropy(ops.zeros_like(y), y_pred)
-        pos = y * neg_log_p
+        weight = None
         if self.pos_weight is not None:
-            pos = pos * ops.convert_to_tensor(self.pos_weight, dtype=y_pred.dtype)
-        terms = pos + (1.0 - y) * neg_log_1mp
+            weight = ops.convert_to_tensor(self.pos_weight, dtype=y_pred.dtype)
+        terms = _weighted_bce(y, y_pred, weight)
         terms = ops.where(known, terms, ops.zeros_like(terms))
         return ops.sum(terms, axis=-1) / ops.cast(ops.shape(y_pred)[-1], y_pred.dtype)
 
@@ -113,17 +125,17 @@ class MaskedHeadsCrossentropy(keras.losses.Loss):
         y_true = ops.cast(y_true, y_pred.dtype)
         known = ops.logical_not(ops.isnan(y_true))
         y = ops.where(known, y_true, ops.zeros_like(y_true))
+        weight = None
         if self.pos_weight is not None:
             weight = ops.convert_to_tensor(self.pos_weight, dtype=y_pred.dtype)
         total, at = 0.0, 0
         for width in self.heads:
             yb, pb = y[:, at : at + width], y_pred[:, at : at + width]
-            wb = 1.0 if self.pos_weight is None else weight[at : at + width]
+            wb = None if weight is None else weight[at : at + width]
             if width == 1:
-                neg_log_p = ops.binary_crossentropy(ops.ones_like(yb), pb)
-                neg_log_1mp = ops.binary_crossentropy(ops.zeros_like(yb), pb)
-                terms = (wb * yb * neg_log_p + (1.0 - yb) * neg_log_1mp)[:, 0]
+                terms = _weighted_bce(yb, pb, wb)[:, 0]
             else:
+                wb = 1.0 if wb is None else wb
                 eps = keras.config.epsilon()
                 log_p = ops.log(ops.clip(pb, eps, 1.0 - eps))
                 terms = -ops.sum(wb * yb * log_p, axis=-1)
