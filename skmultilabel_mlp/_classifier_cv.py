@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import MultiLabelMLPClassifier
 from ._multiclass import is_multiclass
-from ._targets import encode_targets
+from ._targets import encode_targets, proba_to_matrix
 from ._threshold_search import tune_thresholds
 from ._utils import indicator_01
 from .model_selection import GridSearchCV, MultilabelStratifiedKFold, cross_validate
@@ -255,7 +255,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         best = clone(pipeline).set_params(**search.best_params_)
         Y = encode_targets(y).Y
         Y = indicator_01(Y.toarray() if sp.issparse(Y) else Y)
-        oof = _out_of_fold(best, X, y, folds)
+        oof = _out_of_fold(best, X, y, folds, Y.shape[1])
         self.threshold_rule_, self.threshold_scores_ = self._choose_rule(Y, oof, judge)
         self.thresholds_ = self._tune(self.threshold_rule_, Y, oof)
         best.set_params(**{f"{step}__threshold": self.thresholds_.tolist()})
@@ -321,15 +321,17 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         return tags
 
 
-def _out_of_fold(estimator, X, y, folds):
-    """Each row's probabilities from the fold model that did not train on it."""
+def _out_of_fold(estimator, X, y, folds, n_labels):
+    """Each row's P(label) ``(n_samples, n_labels)`` from the fold model that did
+    not train on it (the fold models train as one stacked computation)."""
     result = cross_validate(
         estimator, X, y, cv=folds, return_estimator=True, return_indices=True
     )
-    proba = None
+    proba = np.full((X.shape[0], n_labels), np.nan)
     for est, test in zip(result["estimator"], result["indices"]["test"]):
-        p = est.predict_proba(_safe_indexing(X, test))
-        if proba is None:
-            proba = np.zeros((X.shape[0], p.shape[1]))
-        proba[test] = p
+        proba[test] = proba_to_matrix(
+            est.predict_proba(_safe_indexing(X, test)), n_labels, est.classes_
+        )
+    if np.isnan(proba).any():
+        raise ValueError("cv must give every row a test fold once (a partition).")
     return proba

@@ -130,3 +130,25 @@ def test_it_is_a_scikit_learn_estimator_in_cross_validation(data):
     assert clone(clf).get_params() == clf.get_params()
     scores = skms.cross_val_score(clf, X, Y, cv=2, scoring="f1_micro")
     assert scores.shape == (2,) and np.all((scores >= 0) & (scores <= 1))
+
+
+def test_a_one_d_y_is_one_label_as_for_the_classifier(data):
+    X, Y = data
+    clf = MultiLabelMLPClassifierCV(**{**SMALL, "hidden_layer_sizes": [(8,)]})
+    clf.fit(X, Y[:, 0])
+    assert clf.thresholds_.shape == (1,)
+    assert clf.predict(X).shape == (120,) and clf.predict_proba(X).shape == (120, 2)
+    np.testing.assert_array_equal(
+        clf.predict(X), (clf.predict_proba(X)[:, 1] >= clf.thresholds_[0]).astype(int)
+    )
+
+
+def test_folds_that_miss_rows_are_refused(data):
+    X, Y = data
+    half = np.arange(60)
+    folds = [(half, half + 60)]  # rows 0-59 are never a test row
+    clf = MultiLabelMLPClassifierCV(
+        **{**SMALL, "hidden_layer_sizes": [(8,)], "cv": folds}
+    )
+    with pytest.raises(ValueError, match="partition"):
+        clf.fit(X, Y)
