@@ -17,6 +17,11 @@ Targets whose outputs have more than two classes (scikit-learn's
 their own measures: ``multioutput_exact_match``, ``per_output_*`` and
 ``mean_output_*`` scores, and ``multioutput_report``. There, unknown entries of
 ``y_true`` (``None``, NaN, ``pd.NA``) are always left out.
+
+The ranking measures at a cut-off k (``precision_at_k``, ``recall_at_k``,
+``ndcg_at_k``, and the scorers ``"precision_at_5"`` etc.) judge each row's k
+highest scores, as extreme classification does; they work on sparse matrices
+a chunk of rows at a time and take no unknown entries.
 """
 
 from ._multilabel import (
@@ -37,6 +42,7 @@ from ._multioutput import (
     per_output_f1_score,
 )
 from ._output_log_loss import mean_output_log_loss, per_output_log_loss
+from ._ranking import ndcg_at_k, precision_at_k, recall_at_k
 from ._report import multilabel_report, multioutput_report
 from ._scorer import get_scorer, multilabel_scoring, per_label_summary
 
@@ -56,9 +62,12 @@ __all__ = [
     "multilabel_scoring",
     "multioutput_exact_match",
     "multioutput_report",
+    "ndcg_at_k",
     "per_label_f1_score",
     "per_label_summary",
     "per_output_accuracy",
     "per_output_f1_score",
     "per_output_log_loss",
+    "precision_at_k",
+    "recall_at_k",
 ]

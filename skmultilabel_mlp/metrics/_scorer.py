@@ -27,6 +27,7 @@ from ._averaging import (
     per_label_metric,
     roc_auc,
 )
+from ._ranking import ranking_scorer
 
 __all__ = [
     "MultilabelScorer",
@@ -215,9 +216,10 @@ def get_scorer(name):
         ``"roc_auc[_avg]"``, ``"average_precision[_avg]"``,
         ``"{f1,precision,recall,jaccard}_{micro,macro,weighted,samples}"``, or a
         per-label ``"{f1,precision,recall,roc_auc,average_precision}_label:<name or
-        index>"``. For outputs with more than two classes (a 2-D ``y`` of any
-        dtype, e.g. ``RandomForestClassifier``'s multi-output targets):
-        ``"multioutput_exact_match"``, ``"mean_output_accuracy"``,
+        index>"``, ``"{precision,recall,ndcg}_at_<k>"`` (ranking measures of
+        ``predict_proba``, see :func:`precision_at_k`). For outputs with more
+        than two classes (a 2-D ``y`` of any dtype, e.g.
+        ``RandomForestClassifier``'s multi-output targets): ``"multioutput_exact_match"``, ``"mean_output_accuracy"``,
         ``"mean_output_macro_f1"`` and ``"neg_mean_output_log_loss"`` (from
         ``predict_proba`` and ``classes_``). Other names go to
         :func:`sklearn.metrics.get_scorer`. A callable is returned unchanged.
@@ -239,6 +241,8 @@ def get_scorer(name):
     """
     if callable(name):
         return name
+    if (ranking := ranking_scorer(name)) is not None:
+        return ranking
     match = _PER_LABEL.match(name)
     if match:
         metric, response = per_label_metric(match.group(1))
@@ -262,9 +266,9 @@ def get_scorer(name):
         return skm.get_scorer(name)
     except ValueError:
         raise ValueError(
-            f"unknown scorer {name!r}; multi-label names are {sorted(table)} and "
-            "'<metric>_label:<name>', multi-output names are "
-            f"{sorted(_MULTIOUTPUT)}; sklearn's names are in "
+            f"unknown scorer {name!r}; multi-label names are {sorted(table)}, "
+            "'<metric>_label:<name>' and '{precision,recall,ndcg}_at_<k>', "
+            f"multi-output names are {sorted(_MULTIOUTPUT)}; sklearn's names are in "
             "sklearn.metrics.get_scorer_names()."
         ) from None
 
