@@ -1,6 +1,7 @@
-"""Ranking measures at k and their scorers."""
+"""Ranking measures at k, their scorers, and predict_top_k."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from sklearn import metrics as skm
@@ -203,3 +204,54 @@ def test_stacked_grid_search_scores_rankings_as_sklearn(multilabel_data, monkeyp
         key = f"split{j}_test_score"
         np.testing.assert_allclose(ours.cv_results_[key], theirs.cv_results_[key])
     assert ours.best_params_ == theirs.best_params_
+
+
+def test_predict_top_k_is_the_argsort_of_predict_proba(fitted, multilabel_data):
+    X, _ = multilabel_data
+    proba = fitted.predict_proba(X)
+    top, scores = fitted.predict_top_k(X, k=3, return_scores=True)
+    np.testing.assert_array_equal(top, np.argsort(-proba, axis=1, kind="stable")[:, :3])
+    np.testing.assert_array_equal(scores, np.take_along_axis(proba, top, axis=1))
+    assert np.all(np.diff(scores, axis=1) <= 0)
+
+
+def test_predict_top_k_chunks_give_the_same_result(fitted, multilabel_data):
+    X, _ = multilabel_data
+    whole = fitted.predict_top_k(X, k=2)
+    np.testing.assert_array_equal(fitted.predict_top_k(X, k=2, chunk_size=7), whole)
+    sparse = fitted.predict_top_k(sp.csr_matrix(X), k=2, chunk_size=7)
+    np.testing.assert_array_equal(sparse, whole)
+
+
+def test_predict_top_k_positions_name_labels(multilabel_data):
+    X, Y_ = multilabel_data
+    frame = pd.DataFrame(Y_, columns=["d", "c", "b", "a"])
+    clf = MultiLabelMLPClassifier(epochs=2, random_state=0).fit(X, frame)
+    top = clf.predict_top_k(X[:3], k=4)
+    proba = clf.predict_proba(X[:3])
+    best = clf.label_names_[top[:, 0]]
+    np.testing.assert_array_equal(best, frame.columns[np.argmax(proba, axis=1)])
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"k": 5}, "k=5 but the model has 4"),
+        ({"k": 0}, "k must"),
+        ({"chunk_size": 0}, "chunk_size"),
+    ],
+)
+def test_predict_top_k_bad_arguments(fitted, multilabel_data, kwargs, match):
+    X, _ = multilabel_data
+    with pytest.raises(ValueError, match=match):
+        fitted.predict_top_k(X, **kwargs)
+
+
+@pytest.mark.parametrize("kind", ["multiclass_multioutput", "binary"])
+def test_predict_top_k_refuses_models_without_labels_to_rank(multilabel_data, kind):
+    X, Y_ = multilabel_data
+    y = np.array([["a", "b", "c"][i % 3] for i in range(len(X))])
+    y = np.column_stack([y, y[::-1]]) if kind == "multiclass_multioutput" else Y_[:, 0]
+    clf = MultiLabelMLPClassifier(epochs=1, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="1-D y or on outputs with their own classes"):
+        clf.predict_top_k(X, k=1)
