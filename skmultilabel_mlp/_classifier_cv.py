@@ -11,17 +11,19 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn import metrics as skm
 from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, clone
+from sklearn.model_selection import check_cv
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, StandardScaler
-from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import MultiLabelMLPClassifier
 from ._multiclass import is_multiclass
-from ._targets import encode_targets, proba_to_matrix
+from ._oof_recorder import OOFRecorder
+from ._targets import encode_targets
 from ._threshold_search import tune_thresholds
 from ._utils import indicator_01
-from .model_selection import GridSearchCV, MultilabelStratifiedKFold, cross_validate
+from .metrics import get_scorer
+from .model_selection import GridSearchCV, MultilabelStratifiedKFold
 
 __all__ = ["MultiLabelMLPClassifierCV"]
 
@@ -71,13 +73,15 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
     On the training rows only: inputs are scaled (``StandardScaler`` for dense
     features, ``MaxAbsScaler`` for sparse ones, which keeps them sparse and
     uncentred), every network of the grid ``hidden_layer_sizes x dropouts x
-    alphas x learning_rates`` is scored by ``scoring`` on ``cv``
-    multilabel-stratified folds (one stacked computation; the number of epochs
-    chosen per fold by early stopping), the best network's out-of-fold
-    probabilities choose between the untuned 0.5, one global threshold and
-    per-label thresholds (each rule tuned on one half of the rows and judged on
-    the other, both ways), and the chosen network is refitted on every row with
-    the chosen rule tuned on all out-of-fold probabilities.
+    alphas x learning_rates`` trains on ``cv`` multilabel-stratified folds (one
+    stacked computation; the number of epochs chosen per fold by early
+    stopping) and leaves its probabilities on each fold's test rows. On those
+    out-of-fold probabilities every candidate's threshold rules -- the untuned
+    0.5, one global threshold, per-label thresholds -- are tuned on one half
+    of the rows and judged by ``scoring`` on the other, both ways; the
+    candidate and rule with the best judged score win (no fold trains twice).
+    The chosen network is then refitted on every row with its rule tuned on
+    all its out-of-fold probabilities.
 
     Parameters
     ----------
@@ -115,13 +119,18 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         on every row, with ``threshold`` set to ``thresholds_``.
     best_params_ : dict
         The chosen network's parameters.
+    best_index_ : int
+        Its row in ``cv_results_``.
     best_score_ : float
-        Its mean cross-validated ``scoring`` (at the 0.5 threshold).
+        Its cross-fitted out-of-fold ``scoring`` with the chosen threshold
+        rule (``threshold_scores_[threshold_rule_]``).
     cv_results_ : dict
-        The search's ``cv_results_`` (scikit-learn's keys).
+        The search's ``cv_results_`` (scikit-learn's keys; test scores at the
+        0.5 threshold, so its ranks may differ from the choice).
     threshold_rule_ : {"none", "global", "per_label"}
     threshold_scores_ : dict
-        Each rule's cross-fitted out-of-fold score (``"auto"`` only).
+        The chosen network's cross-fitted out-of-fold score of each rule
+        considered (only the forced one unless ``threshold="auto"``).
     thresholds_ : ndarray of shape (n_labels,)
     classes_, label_names_, n_labels_, n_features_in_
         As the chosen classifier's.
@@ -214,7 +223,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
             return MultilabelStratifiedKFold(
                 self.cv, shuffle=True, random_state=self.random_state
             )
-        return self.cv
+        return check_cv(self.cv)
 
     def fit(self, X, y):
         """Choose the network and the thresholds on ``X, y``, then refit on all rows.
@@ -238,25 +247,28 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
             f"{step}__learning_rate": list(self.learning_rates),
         }
         search_scoring, judge, *_ = _SCORINGS[self.scoring]
-        folds = self._folds()
+        # the splits are drawn once: the search and the out-of-fold rows share them
+        splits = list(self._folds().split(X, y))
+        Y = encode_targets(y).Y
+        Y = indicator_01(Y.toarray() if sp.issparse(Y) else Y)
+        recorder = OOFRecorder(
+            get_scorer(search_scoring), X, splits, list(grid), Y.shape[1]
+        )
         search = GridSearchCV(
             pipeline,
             grid,
-            cv=folds,
-            scoring=search_scoring,
+            cv=splits,
+            scoring=recorder,
             refit=False,
             verbose=self.verbose,
         ).fit(X, y)
         self.cv_results_ = search.cv_results_
-        self.best_params_ = {
-            k.split("__", 1)[1]: v for k, v in search.best_params_.items()
-        }
-        self.best_score_ = float(search.best_score_)
-        best = clone(pipeline).set_params(**search.best_params_)
-        Y = encode_targets(y).Y
-        Y = indicator_01(Y.toarray() if sp.issparse(Y) else Y)
-        oof = _out_of_fold(best, X, y, folds, Y.shape[1])
-        self.threshold_rule_, self.threshold_scores_ = self._choose_rule(Y, oof, judge)
+        choice = self._choose(search, recorder, Y, judge)
+        params, self.threshold_rule_, self.threshold_scores_, oof = choice
+        self.best_index_ = search.cv_results_["params"].index(params)
+        self.best_params_ = {k.split("__", 1)[1]: v for k, v in params.items()}
+        self.best_score_ = float(self.threshold_scores_[self.threshold_rule_])
+        best = clone(pipeline).set_params(**params)
         self.thresholds_ = self._tune(self.threshold_rule_, Y, oof)
         best.set_params(**{f"{step}__threshold": self.thresholds_.tolist()})
         self.best_estimator_ = best.fit(X, y)
@@ -277,14 +289,41 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
             np.asarray(tune_thresholds(Y, proba, **args), dtype=float), (n_labels,)
         ).copy()
 
+    def _choose(self, search, recorder, Y, judge):
+        """The candidate and threshold rule with the best cross-fitted score on
+        their out-of-fold probabilities: ``(params, rule, scores, proba)``.
+
+        Candidates are visited in the search's rank order, so among equal
+        scores the better-ranked one (at the 0.5 threshold) stays."""
+        results = search.cv_results_
+        best = None
+        for i in np.argsort(results["rank_test_score"], kind="stable"):
+            params = results["params"][i]
+            proba = recorder.out_of_fold(params)
+            if proba is None:  # a fold failed: scikit-learn's error_score has it
+                continue
+            rule, scores = self._choose_rule(Y, proba, judge)
+            if best is None or round(scores[rule], 12) > round(best[2][best[1]], 12):
+                best = (params, rule, scores, proba)
+        if best is None:
+            raise ValueError(
+                "no candidate network trained on every fold; cv_results_ holds "
+                "the search's scores and error_score decides how failures show."
+            )
+        return best
+
     def _choose_rule(self, Y, proba, judge):
         """The threshold rule by cross-fitting on the out-of-fold rows: each
-        rule is tuned on one half and scored on the other, both ways."""
+        rule is tuned on one half and scored on the other, both ways.
+
+        Returns the rule and each rule's score (the forced rule's alone when
+        ``threshold`` is not ``"auto"``)."""
         if self.threshold != "auto":
-            return self.threshold, {}
-        rules = ["none", "global"]
-        if _SCORINGS[self.scoring][3] is not None:
-            rules.append("per_label")
+            rules = [self.threshold]
+        else:
+            rules = ["none", "global"]
+            if _SCORINGS[self.scoring][3] is not None:
+                rules.append("per_label")
         rng = np.random.RandomState(self.random_state)
         half = rng.permutation(Y.shape[0]) < Y.shape[0] // 2
         scores = {}
@@ -319,19 +358,3 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         tags.target_tags.multi_output = True
         tags.input_tags.sparse = True
         return tags
-
-
-def _out_of_fold(estimator, X, y, folds, n_labels):
-    """Each row's P(label) ``(n_samples, n_labels)`` from the fold model that did
-    not train on it (the fold models train as one stacked computation)."""
-    result = cross_validate(
-        estimator, X, y, cv=folds, return_estimator=True, return_indices=True
-    )
-    proba = np.full((X.shape[0], n_labels), np.nan)
-    for est, test in zip(result["estimator"], result["indices"]["test"]):
-        proba[test] = proba_to_matrix(
-            est.predict_proba(_safe_indexing(X, test)), n_labels, est.classes_
-        )
-    if np.isnan(proba).any():
-        raise ValueError("cv must give every row a test fold once (a partition).")
-    return proba

@@ -6,11 +6,17 @@ import scipy.sparse as sp
 from sklearn import model_selection as skms
 from sklearn.base import clone
 from sklearn.datasets import make_multilabel_classification
+from sklearn.metrics import f1_score
 from sklearn.preprocessing import MaxAbsScaler, StandardScaler
 
 from skmultilabel_mlp import MultiLabelMLPClassifierCV
 from skmultilabel_mlp.model_selection import MultilabelStratifiedKFold
 from skmultilabel_mlp.thresholds import tune_thresholds
+
+
+def _f1(Y, P):
+    return f1_score(Y, P, average="micro", zero_division=0)
+
 
 SMALL = {
     "hidden_layer_sizes": [(8,), (16,)],
@@ -74,7 +80,21 @@ def test_the_search_is_scikit_learns_on_the_same_folds(fitted, data):
     np.testing.assert_array_equal(
         fitted.cv_results_["mean_test_score"], theirs.cv_results_["mean_test_score"]
     )
-    assert fitted.best_score_ == theirs.best_score_
+    # the candidate is chosen by its cross-fitted score with thresholds
+    assert fitted.best_score_ == fitted.threshold_scores_[fitted.threshold_rule_]
+
+
+def test_the_candidate_is_the_best_after_thresholds(data):
+    X, Y = data
+    clf = MultiLabelMLPClassifierCV(**{**SMALL, "threshold": "global"}).fit(X, Y)
+    folds = MultilabelStratifiedKFold(2, shuffle=True, random_state=0)
+    scores = []
+    for params in clf.cv_results_["params"]:
+        est = clone(clf._pipeline(False)).set_params(**params)
+        oof = skms.cross_val_predict(est, X, Y, cv=folds, method="predict_proba")
+        scores.append(clf._choose_rule(Y, oof, lambda Y, P: _f1(Y, P))[1]["global"])
+    assert clf.best_index_ == int(np.argmax(scores))
+    assert clf.best_score_ == pytest.approx(max(scores), abs=1e-9)
 
 
 def test_thresholds_come_from_out_of_fold_probabilities_only(data):
@@ -87,7 +107,7 @@ def test_thresholds_come_from_out_of_fold_probabilities_only(data):
     oof = skms.cross_val_predict(best, X, Y, cv=folds, method="predict_proba")
     expected = tune_thresholds(Y, oof, metric="f1", per_label=False)
     np.testing.assert_allclose(clf.thresholds_, expected, atol=1e-6)
-    assert clf.threshold_scores_ == {}
+    assert set(clf.threshold_scores_) == {"global"}
 
 
 def test_sparse_features_are_scaled_without_centring(data):
