@@ -8,8 +8,11 @@ from ._classifier import MultiLabelMLPClassifier
 from ._classifier_cv import MultiLabelMLPClassifierCV
 from ._persistence import load, save
 from ._version import __version__
+from .losses import AsymmetricLoss, FocalLoss
 
 __all__ = [
+    "AsymmetricLoss",
+    "FocalLoss",
     "MultiLabelMLPClassifier",
     "MultiLabelMLPClassifierCV",
     "__version__",

@@ -13,6 +13,7 @@ from ._incremental import IncrementalMixin
 from ._outputs import OutputsMixin
 from ._state import FittedStateMixin
 from ._utils import check_thresholds
+from .losses import LOSSES, AsymmetricLoss, FocalLoss
 
 __all__ = ["MultiLabelMLPClassifier"]
 
@@ -79,6 +80,11 @@ default=None
         with their own classes: ``"balanced"`` per output (scikit-learn's
         ``n / (n_classes * count)``), or a list of one ``{class: weight}`` dict
         per output.
+    loss : {"binary_crossentropy", "focal", "asymmetric"}, FocalLoss or \
+AsymmetricLoss, default="binary_crossentropy"
+        Each label's loss; the focal and asymmetric losses down-weight easy
+        examples (rare labels). An instance sets their parameters (see
+        :mod:`skmultilabel_mlp.losses`); ``y`` with 0/1 labels only.
     missing_label : float or None, default=None
         A value of ``y`` meaning "unknown" (e.g. ``-1``), in addition to NaN.
         Unknown entries are left out of the loss; predictions cover every label.
@@ -173,13 +179,9 @@ default=None
     a list of one per output; ``score`` is the exact match over outputs. A 2-D
     0/1 ``y`` stays multi-label.
 
-    Without callbacks, the whole training (every epoch and step, the
-    per-epoch reshuffle, early stopping) is one compiled program on the Keras
-    backend (``tf.function`` or ``jax.jit``), with Keras' initial weights, loss
-    and optimiser update rules; a later fit with another seed or number of
-    rows reuses the compiled program. The package's ``cross_validate``,
-    ``GridSearchCV`` and ``RandomizedSearchCV`` train many such networks as
-    one computation.
+    Without callbacks, the whole training is one compiled program
+    (``tf.function`` or ``jax.jit``), which the package's ``cross_validate`` and
+    searches run for many networks at once (user guide: speed and scaling).
 
     Examples
     --------
@@ -209,6 +211,7 @@ default=None
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "threshold": [Interval(Real, 0, 1, closed="both"), "array-like"],
         "class_weight": [None, StrOptions({"balanced"}), dict, "array-like"],
+        "loss": [StrOptions(set(LOSSES)), FocalLoss, AsymmetricLoss],
         "missing_label": [None, Real],
         "early_stopping": ["boolean"],
         "warm_start": ["boolean"],
@@ -235,6 +238,7 @@ default=None
         epochs=100,
         threshold=0.5,
         class_weight=None,
+        loss="binary_crossentropy",
         missing_label=None,
         early_stopping=False,
         warm_start=False,
@@ -257,6 +261,7 @@ default=None
         self.epochs = epochs
         self.threshold = threshold
         self.class_weight = class_weight
+        self.loss = loss
         self.missing_label = missing_label
         self.early_stopping = early_stopping
         self.warm_start = warm_start

@@ -20,6 +20,7 @@ from ._copies import Datasets, stack
 from ._holdout import class_holdout, stratified_holdout
 from ._outcome import constant_labels, divergence, sigmoid_only
 from ._utils import indicator_01, warn_if_too_large
+from .losses import _resolve_loss
 
 __all__ = ["FittingMixin"]
 
@@ -304,6 +305,7 @@ class FittingMixin:
             early_stopping=early,
             verbose=self.verbose,
             heads=heads,
+            loss=_resolve_loss(self.loss, heads),
         )
 
     def _validate_features(self, X, *, reset):

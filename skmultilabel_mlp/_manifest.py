@@ -1,9 +1,11 @@
 """A saved classifier's manifest: plain JSON out, checked values back in.
 
-JSON has no tuples and only string keys, so two encodings keep a round trip
+JSON has no tuples and only string keys, so three encodings keep a round trip
 exact: a dict with a key that is not a string (``class_weight={0: 2.0}``) is
-written as ``{"__items__": [[key, value], ...]}``, and a list among label names
-reads back as the tuple it was (lists cannot be label names). Everything read
+written as ``{"__items__": [[key, value], ...]}``, a list among label names
+reads back as the tuple it was (lists cannot be label names), and a loss
+object (``loss=FocalLoss(...)``) is ``{"__loss__": "focal", "gamma": ...}``
+(``losses._loss_to_json``). Everything read
 back is checked against the shape ``save`` writes, so a crafted or corrupted
 manifest is a ``ValueError`` naming the file and the part, never a
 ``KeyError`` three frames later.
@@ -17,6 +19,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ._multiclass import single_unit_columns
 from ._utils import check_thresholds
+from .losses import _loss_from_json, _loss_to_json
 
 __all__ = [
     "check_threshold",
@@ -45,6 +48,8 @@ def to_json(value):
         return value.item()
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if _loss_to_json(value) is not None:
+        return _loss_to_json(value)
     raise TypeError(
         f"cannot save {type(value).__name__} {value!r} in the JSON manifest; label "
         "names and parameters must be strings or numbers."
@@ -56,6 +61,8 @@ def _hashable(value):
 
 
 def _from_json(value):
+    if isinstance(value, dict) and "__loss__" in value:
+        return _loss_from_json(value)
     if isinstance(value, dict):
         items = value.get(_ITEMS)
         if len(value) == 1 and isinstance(items, list):

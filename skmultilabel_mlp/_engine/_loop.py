@@ -8,7 +8,8 @@ and follows the same computation as its own solo fit:
 
 - an epoch visits the copy's rows in a fresh order (``_random``: a hash of its
   seed and the epoch), in batches of ``batch_size`` with a smaller last batch;
-- a step is masked binary cross-entropy (``pos_weight`` on the positive term,
+- a step is masked binary cross-entropy, or the focal or asymmetric loss of
+  ``_losses.focusing_terms`` (``pos_weight`` on the positive term,
   unknown targets left out, the mean over the batch's rows as Keras'
   ``sum_over_batch_size``; with ``sample_weight`` the weighted mean,
   ``sum(w * loss) / sum(w)``, Keras' ``mean_with_sample_weight``, so an
@@ -30,7 +31,13 @@ import keras
 from keras import ops
 
 from . import _optim, _random
-from ._losses import bce_terms, head_losses, pos_weight_of, sum_last
+from ._losses import (
+    bce_terms,
+    focusing_logit_terms,
+    head_losses,
+    pos_weight_of,
+    sum_last,
+)
 
 __all__ = ["Program", "train"]
 
@@ -67,6 +74,11 @@ class Program:
     #: outputs with their own classes (``FitSpec.heads``): a softmax
     #: cross-entropy per block wider than one unit; empty: one BCE per label
     heads: tuple = ()
+    #: each label's loss is focal or asymmetric (``_spec.LossSpec.structure``):
+    #: its parameters are data (``_losses.FOCUSING_KEYS``); ``clipped``: some
+    #: copy shifts its negatives' probabilities by a ``clip`` above 0
+    focusing: bool = False
+    clipped: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,8 +178,12 @@ def _row_losses(params, idx, valid, data, program, kit, drop_keys=None):
     if program.heads:
         rows = head_losses(z, y, known if program.masked else None, data, program)
     else:
-        # y softplus(-z) + (1 - y) softplus(z), with softplus(z) = z + softplus(-z)
-        terms = bce_terms(z, y, pos_weight_of(data, program))
+        pos_weight = pos_weight_of(data, program)
+        if program.focusing:
+            terms = focusing_logit_terms(z, y, pos_weight, data, program)
+        else:
+            # y softplus(-z) + (1 - y) softplus(z), softplus(z) = z + softplus(-z)
+            terms = bce_terms(z, y, pos_weight)
         if program.masked:
             terms = ops.where(known, terms, 0.0)
         rows = sum_last(terms) / y.shape[2]
@@ -233,7 +249,8 @@ def train(params, data, program, kit):
         ``rows`` (K, N) and ``n_k`` (K,), ``vrows`` (K, V) and ``v_k`` (K,),
         ``seeds`` (K,) uint32, ``learning_rate``, ``dropout``, ``alpha``,
         ``min_delta`` (K,) float32, ``epochs``, ``patience`` (K,) int32,
-        ``pos_weight`` (K, L), ``unit_masks`` (one (K, width) per hidden layer).
+        ``pos_weight`` (K, L), ``unit_masks`` (one (K, width) per hidden layer),
+        with ``program.focusing`` the loss's ``_losses.FOCUSING_KEYS`` (K,).
     program : Program
     kit : Kit
 

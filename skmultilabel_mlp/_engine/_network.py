@@ -8,8 +8,11 @@ the JAX backend a stacked fit never imports it.
 import keras
 import numpy as np
 
+from ._losses import focusing_terms
+
 __all__ = [
     "MaskedBinaryCrossentropy",
+    "MaskedFocusingCrossentropy",
     "MaskedHeadsCrossentropy",
     "OutputHeads",
     "build_mlp",
@@ -73,12 +76,61 @@ class MaskedBinaryCrossentropy(keras.losses.Loss):
         weight = None
         if self.pos_weight is not None:
             weight = ops.convert_to_tensor(self.pos_weight, dtype=y_pred.dtype)
-        terms = _weighted_bce(y, y_pred, weight)
+        terms = self._terms(y, y_pred, weight)
         terms = ops.where(known, terms, ops.zeros_like(terms))
         return ops.sum(terms, axis=-1) / ops.cast(ops.shape(y_pred)[-1], y_pred.dtype)
 
+    def _terms(self, y, y_pred, pos_weight):
+        return _weighted_bce(y, y_pred, pos_weight)
+
     def get_config(self):
         return {**super().get_config(), "pos_weight": self.pos_weight}
+
+
+@keras.saving.register_keras_serializable(package="skmultilabel_mlp")
+class MaskedFocusingCrossentropy(MaskedBinaryCrossentropy):
+    """The focal or asymmetric loss per label (``_spec.LossSpec``), on probabilities.
+
+    Masked, weighted and reduced as :class:`MaskedBinaryCrossentropy`; each
+    label's term is ``_losses.focusing_terms``, the compiled training's, with
+    ``log p`` and ``log(1 - p)`` taken as that class takes them.
+    """
+
+    def __init__(
+        self,
+        gamma_pos=0.0,
+        gamma_neg=0.0,
+        clip=0.0,
+        alpha=None,
+        pos_weight=None,
+        name="masked_focusing_crossentropy",
+        **kwargs,
+    ):
+        super().__init__(pos_weight=pos_weight, name=name, **kwargs)
+        self.gamma_pos, self.gamma_neg = float(gamma_pos), float(gamma_neg)
+        self.clip = float(clip)
+        self.alpha = None if alpha is None else float(alpha)
+
+    def _terms(self, y, y_pred, pos_weight):
+        ops = keras.ops
+        log_p = -ops.binary_crossentropy(ops.ones_like(y), y_pred)
+        log_q = -ops.binary_crossentropy(ops.zeros_like(y), y_pred)
+        a_pos, a_neg = (
+            (1.0, 1.0) if self.alpha is None else (self.alpha, 1 - self.alpha)
+        )
+        params = (self.gamma_pos, self.gamma_neg, self.clip, a_pos, a_neg)
+        return focusing_terms(
+            log_p, log_q, y_pred, 1.0 - y_pred, y, pos_weight, params, self.clip > 0
+        )
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "gamma_pos": self.gamma_pos,
+            "gamma_neg": self.gamma_neg,
+            "clip": self.clip,
+            "alpha": self.alpha,
+        }
 
 
 @keras.saving.register_keras_serializable(package="skmultilabel_mlp")
@@ -258,7 +310,7 @@ def build_trained(layers, spec):
     Built and compiled exactly as a solo fit's model, so the two are
     interchangeable (``save``, further ``fit`` calls, ``model_.predict``).
     """
-    loss = make_loss(spec.masked, spec.pos_weight, spec.heads)
+    loss = make_loss(spec.masked, spec.pos_weight, spec.heads, spec.loss)
     model = build_mlp(
         spec.n_features,
         spec.n_labels,
@@ -283,8 +335,9 @@ def compile_like_solo(model, optimizer, learning_rate, loss, steps_per_epoch=1):
     )
 
 
-def make_loss(masked=False, pos_weight=None, heads=()):
-    """Keras' BCE, or the masked / positive-weighted BCE when either is needed.
+def make_loss(masked=False, pos_weight=None, heads=(), loss=None):
+    """Keras' BCE, or the masked / positive-weighted BCE when either is needed,
+    or the focal or asymmetric loss of a focusing ``loss`` (``_spec.LossSpec``).
 
     Reduced as ``sum(w * loss) / sum(w)`` over a batch (Keras'
     ``mean_with_sample_weight``, the plain mean without weights): a sample
@@ -293,6 +346,15 @@ def make_loss(masked=False, pos_weight=None, heads=()):
     reduction = "mean_with_sample_weight"
     if heads:
         return MaskedHeadsCrossentropy(heads, pos_weight, reduction=reduction)
+    if loss is not None and loss.focusing:
+        return MaskedFocusingCrossentropy(
+            loss.gamma_pos,
+            loss.gamma_neg,
+            loss.clip,
+            loss.alpha,
+            pos_weight=pos_weight,
+            reduction=reduction,
+        )
     if masked or pos_weight is not None:
         return MaskedBinaryCrossentropy(pos_weight=pos_weight, reduction=reduction)
     return keras.losses.BinaryCrossentropy(reduction=reduction)

@@ -146,7 +146,7 @@ def fit_keras(
                 min_delta=spec.early_stopping.min_delta,
             )
         )
-    loss = make_loss(spec.masked, spec.pos_weight, spec.heads)
+    loss = make_loss(spec.masked, spec.pos_weight, spec.heads, spec.loss)
     build = functools.partial(
         _build_compiled,
         spec,

@@ -17,6 +17,7 @@ __all__ = [
     "OPTIMIZER_SLOTS",
     "EarlyStopping",
     "FitSpec",
+    "LossSpec",
 ]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "selu", "gelu", "swish", "linear")
@@ -51,13 +52,49 @@ class EarlyStopping:
 
 
 @dataclass(frozen=True)
+class LossSpec:
+    """Each sigmoid unit's loss, resolved from the classifier's ``loss``.
+
+    ``binary_crossentropy`` (the default) is today's loss, and any other
+    ``kind`` (``focal``, ``asymmetric``) the focusing form of both
+    (``_losses.focusing_terms``): with ``p`` the unit's probability, ``y`` its
+    target and ``p_m = max(p - clip, 0)``,
+    ``-(a+ * y * (1 - p)**gamma_pos * log p + a- * (1 - y) * p_m**gamma_neg *
+    log(1 - p_m))``, where ``(a+, a-)`` is ``(alpha, 1 - alpha)``, or ``(1, 1)``
+    when ``alpha`` is None. ``class_weight``'s ``pos_weight`` multiplies the
+    positive term, as for the cross-entropy.
+    """
+
+    kind: str = "binary_crossentropy"
+    gamma_pos: float = 0.0
+    gamma_neg: float = 0.0
+    clip: float = 0.0
+    alpha: float | None = None
+
+    @property
+    def focusing(self):
+        return self.kind != "binary_crossentropy"
+
+    @property
+    def structure(self):
+        """What a compiled program is specialised on; the values are data."""
+        return (self.focusing, self.clip > 0)
+
+    @property
+    def weights(self):
+        """``(a+, a-)``: the weights of the positive and the negative term."""
+        return (1.0, 1.0) if self.alpha is None else (self.alpha, 1.0 - self.alpha)
+
+
+@dataclass(frozen=True)
 class FitSpec:
     """One network's fit, with every parameter resolved.
 
     ``seed`` seeds the initial weights (as ``build_mlp(seed=...)``), the
     per-epoch shuffle and the dropout masks. ``pos_weight`` is the positive-term
-    weight of each label's cross-entropy (None: unweighted); ``masked`` says
-    whether some targets are unknown (NaN) and left out of the loss.
+    weight of each label's loss (None: unweighted); ``masked`` says whether
+    some targets are unknown (NaN) and left out of the loss; ``loss`` is each
+    sigmoid unit's loss (outputs with their own classes: cross-entropy only).
     """
 
     n_features: int
@@ -80,6 +117,7 @@ class FitSpec:
     #: 1 (a sigmoid: two classes) or its number of classes (a softmax); empty
     #: for one sigmoid per label (multi-label)
     heads: tuple = ()
+    loss: LossSpec = LossSpec()
 
     @property
     def widths(self):

@@ -4,8 +4,11 @@ Each :class:`FitSpec` describes one network and its training; copies whose
 specs share the fields in ``STATIC_FIELDS`` train as one computation of the
 program in ``_loop`` (run by ``_stacked_tf`` or ``_stacked_jax``), every copy
 a slice of stacked weights. Narrower hidden layers are padded to the group's
-widest with masked units; every other difference (seed, rows, learning rate,
-dropout, L2, epochs, class weights, patience) is data of the program.
+widest with masked units; copies whose losses differ in kind (the
+cross-entropy, or a focal or asymmetric loss with or without a ``clip``) train
+in computations of their own. Every other difference (seed, rows, learning
+rate, dropout, L2, epochs, class weights, patience, the focusing losses'
+parameters) is data of the program.
 
 A solo fit is the same computation with one copy: for an integer seed, copy
 ``k`` of a stacked fit gets the same initial weights, shuffles, dropout masks
@@ -20,6 +23,7 @@ import scipy.sparse as sp
 
 from . import _progress
 from ._loop import Program
+from ._losses import focusing_data
 from ._network import initial_weights
 from ._sparse import ell_arrays
 
@@ -52,6 +56,7 @@ def _group_key(spec):
         *(getattr(spec, f) for f in STATIC_FIELDS),
         shape,
         spec.early_stopping is not None,
+        spec.loss.structure,
     )
 
 
@@ -202,6 +207,8 @@ def _train_group(
         resume=start is not None and "opt_state" in start,
         keep_state=keep_state,
         heads=spec0.heads,
+        focusing=spec0.loss.structure[0],
+        clipped=spec0.loss.structure[1],
     )
     train_rows, n_k = _pad_rows(rows)
     vrows, v_k = _pad_rows([np.zeros(0, int) if v is None else v for v in val_rows])
@@ -236,6 +243,8 @@ def _train_group(
             for i, w in enumerate(widths)
         ],
     }
+    if program.focusing:
+        data.update(focusing_data([s.loss for s in specs]))
     initial_params = _initial_params if start is None else _given(start["layers"])
     if program.resume:
         data["opt_state"] = [np.asarray(a, np.float32) for a in start["opt_state"]]
