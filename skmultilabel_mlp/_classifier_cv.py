@@ -70,9 +70,9 @@ DEFAULT_ALPHAS = (0.0, 1e-4)
 class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator):
     """A multi-label MLP whose network and thresholds are chosen by cross-validation.
 
-    On the training rows only: inputs are scaled (``StandardScaler`` for dense
-    features, ``MaxAbsScaler`` for sparse ones, which keeps them sparse and
-    uncentred), every network of the grid ``hidden_layer_sizes x dropouts x
+    On the training rows only: inputs are scaled (``MaxAbsScaler`` for sparse
+    features and for dense ones that are all 0 or 1, which keeps them sparse,
+    uncentred and binary; ``StandardScaler`` for any other dense ones), every network of the grid ``hidden_layer_sizes x dropouts x
     alphas x learning_rates`` trains on ``cv`` multilabel-stratified folds (one
     stacked computation; the number of epochs chosen per fold by early
     stopping) and leaves its probabilities on each fold's test rows. On those
@@ -132,6 +132,11 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         The chosen network's cross-fitted out-of-fold score of each rule
         considered (only the forced one unless ``threshold="auto"``).
     thresholds_ : ndarray of shape (n_labels,)
+        ``rule_thresholds_[threshold_rule_]``.
+    rule_thresholds_ : dict
+        The thresholds of each rule in ``threshold_scores_``, tuned on all the
+        chosen network's out-of-fold probabilities (to compare the rules on
+        rows of one's own).
     classes_, label_names_, n_labels_, n_features_in_
         As the chosen classifier's.
 
@@ -205,7 +210,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
             if isinstance(values, (str, bytes)) or not len(list(values)):
                 raise ValueError(f"{name} must be a non-empty sequence of values.")
 
-    def _pipeline(self, sparse):
+    def _pipeline(self, X):
         network = MultiLabelMLPClassifier(
             epochs=self.epochs,
             early_stopping=True,
@@ -215,7 +220,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
             random_state=self.random_state,
             max_memory_mb=self.max_memory_mb,
         )
-        scaler = MaxAbsScaler() if sparse else StandardScaler()
+        scaler = MaxAbsScaler() if _sparse_or_binary(X) else StandardScaler()
         return make_pipeline(scaler, network)
 
     def _folds(self):
@@ -238,7 +243,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         self : MultiLabelMLPClassifierCV
         """
         self._check(y)
-        pipeline = self._pipeline(sp.issparse(X))
+        pipeline = self._pipeline(X)
         step = pipeline.steps[-1][0]
         grid = {
             f"{step}__hidden_layer_sizes": [tuple(h) for h in self.hidden_layer_sizes],
@@ -269,7 +274,10 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         self.best_params_ = {k.split("__", 1)[1]: v for k, v in params.items()}
         self.best_score_ = float(self.threshold_scores_[self.threshold_rule_])
         best = clone(pipeline).set_params(**params)
-        self.thresholds_ = self._tune(self.threshold_rule_, Y, oof)
+        self.rule_thresholds_ = {
+            r: self._tune(r, Y, oof) for r in self.threshold_scores_
+        }
+        self.thresholds_ = self.rule_thresholds_[self.threshold_rule_]
         best.set_params(**{f"{step}__threshold": self.thresholds_.tolist()})
         self.best_estimator_ = best.fit(X, y)
         network = self.best_estimator_[-1]
@@ -358,3 +366,13 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         tags.target_tags.multi_output = True
         tags.input_tags.sparse = True
         return tags
+
+
+def _sparse_or_binary(X):
+    """Sparse, or dense with every entry 0 or 1 (bag-of-words, one-hot codes)."""
+    if sp.issparse(X):
+        return True
+    values = np.asarray(X)
+    if values.dtype.kind not in "biuf":
+        return False
+    return bool(np.all((values == 0) | (values == 1)))

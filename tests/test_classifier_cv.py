@@ -56,6 +56,11 @@ def test_fit_chooses_a_network_and_thresholds(fitted, data):
     assert set(fitted.threshold_scores_) == {"none", "global", "per_label"}
     best = max(fitted.threshold_scores_.values())
     assert fitted.threshold_scores_[fitted.threshold_rule_] == best
+    assert set(fitted.rule_thresholds_) == set(fitted.threshold_scores_)
+    np.testing.assert_array_equal(
+        fitted.thresholds_, fitted.rule_thresholds_[fitted.threshold_rule_]
+    )
+    np.testing.assert_array_equal(fitted.rule_thresholds_["none"], 0.5)
     network = fitted.best_estimator_[-1]
     np.testing.assert_allclose(network.threshold, fitted.thresholds_)
     proba = fitted.predict_proba(X)
@@ -68,7 +73,7 @@ def test_fit_chooses_a_network_and_thresholds(fitted, data):
 
 def test_the_search_is_scikit_learns_on_the_same_folds(fitted, data):
     X, Y = data
-    pipeline = clone(fitted)._pipeline(False)
+    pipeline = clone(fitted)._pipeline(X)
     grid = {
         "multilabelmlpclassifier__hidden_layer_sizes": [(8,), (16,)],
         "multilabelmlpclassifier__dropout": [0.0],
@@ -90,7 +95,7 @@ def test_the_candidate_is_the_best_after_thresholds(data):
     folds = MultilabelStratifiedKFold(2, shuffle=True, random_state=0)
     scores = []
     for params in clf.cv_results_["params"]:
-        est = clone(clf._pipeline(False)).set_params(**params)
+        est = clone(clf._pipeline(X)).set_params(**params)
         oof = skms.cross_val_predict(est, X, Y, cv=folds, method="predict_proba")
         scores.append(clf._choose_rule(Y, oof, lambda Y, P: _f1(Y, P))[1]["global"])
     assert clf.best_index_ == int(np.argmax(scores))
@@ -100,7 +105,7 @@ def test_the_candidate_is_the_best_after_thresholds(data):
 def test_thresholds_come_from_out_of_fold_probabilities_only(data):
     X, Y = data
     clf = MultiLabelMLPClassifierCV(**SMALL, threshold="global").fit(X, Y)
-    best = clone(clf._pipeline(False)).set_params(
+    best = clone(clf._pipeline(X)).set_params(
         **{f"multilabelmlpclassifier__{k}": v for k, v in clf.best_params_.items()}
     )
     folds = MultilabelStratifiedKFold(2, shuffle=True, random_state=0)
@@ -118,6 +123,9 @@ def test_sparse_features_are_scaled_without_centring(data):
     assert clf.predict(sp.csr_matrix(X[:5])).shape == (5, 3)
     dense = MultiLabelMLPClassifierCV(**{**SMALL, "hidden_layer_sizes": [(8,)]})
     assert isinstance(dense.fit(X, Y).best_estimator_[0], StandardScaler)
+    # dense 0/1 features (bag-of-words, one-hot) are left binary as sparse ones
+    binary = (X > np.median(X)).astype(np.float32)
+    assert isinstance(clone(dense).fit(binary, Y).best_estimator_[0], MaxAbsScaler)
 
 
 def test_rows_only_scorings_have_no_per_label_rule(data):
@@ -172,3 +180,28 @@ def test_folds_that_miss_rows_are_refused(data):
     )
     with pytest.raises(ValueError, match="partition"):
         clf.fit(X, Y)
+
+
+_SEEN = []  # row ids the spy splitter was asked to split (survives clone's copies)
+
+
+class _SpyFolds(MultilabelStratifiedKFold):
+    def split(self, X, y=None, groups=None):
+        _SEEN.append(np.asarray(X)[:, 0].astype(int))
+        return super().split(X, y, groups)
+
+
+def test_it_never_sees_a_test_row(data):
+    X, Y = data
+    ids = np.arange(X.shape[0], dtype=np.float32)[:, None]
+    X = np.hstack([ids, X])  # column 0 names the row
+    outer = list(skms.KFold(2, shuffle=True, random_state=0).split(X))
+    _SEEN.clear()
+    clf = MultiLabelMLPClassifierCV(
+        **{**SMALL, "hidden_layer_sizes": [(8,)], "cv": _SpyFolds(2, shuffle=True)}
+    )
+    skms.cross_validate(clf, X, Y, cv=outer)
+    assert len(_SEEN) == 2
+    for seen, (train, test) in zip(_SEEN, outer):
+        np.testing.assert_array_equal(np.sort(seen), np.sort(train))
+        assert not set(seen) & set(test)
