@@ -335,10 +335,19 @@ def test_class_weight_changes_a_focal_fit_as_it_changes_the_loss(data):
     assert weighted.predict_proba(X)[:, 0].mean() > plain.predict_proba(X)[:, 0].mean()
 
 
-@pytest.mark.parametrize("name", ["focal", "asymmetric"])
-def test_stacked_cross_validate_is_sklearns_fold_by_fold(name, data):
+@pytest.mark.parametrize(
+    "name,params",
+    [
+        ("focal", {}),
+        (
+            "asymmetric",
+            {"early_stopping": True, "n_iter_no_change": 2, "class_weight": "balanced"},
+        ),
+    ],
+)
+def test_stacked_cross_validate_is_sklearns_fold_by_fold(name, params, data):
     X, Y = data
-    est = MultiLabelMLPClassifier(epochs=8, random_state=3, loss=name)
+    est = MultiLabelMLPClassifier(epochs=8, random_state=3, loss=name, **params)
     assert _why_not_stacked(est, X, None) is None
     kwargs = {"cv": CV, "return_estimator": True}
     ours = cross_validate(est, X, Y, **kwargs)
@@ -383,11 +392,23 @@ def test_copies_with_other_losses_stack_as_their_solo_fits(data):
         np.testing.assert_allclose(history["loss"], solo_history["loss"], rtol=1e-5)
 
 
-def test_grid_search_over_losses_equals_sklearns(data):
+def test_grid_search_over_losses_equals_sklearns(data, monkeypatch):
+    from skmultilabel_mlp import _fit_cache
+
+    hits, take = [], _fit_cache.take
+
+    def counting(key):
+        found = take(key)
+        hits.append(found is not None)
+        return found
+
+    monkeypatch.setattr(_fit_cache, "take", counting)
     X, Y = data
     grid = {"loss": ["binary_crossentropy", "focal", AsymmetricLoss(gamma_pos=1.0)]}
     est = MultiLabelMLPClassifier(epochs=6, random_state=0)
     ours = GridSearchCV(est, grid, cv=CV, scoring="f1_micro").fit(X, Y)
+    # every (candidate, fold) fit of the loop was trained stacked ahead
+    assert hits == [True] * 9 + [False]
     theirs = skms.GridSearchCV(est, grid, cv=CV, scoring="f1_micro").fit(X, Y)
     assert ours.best_params_ == theirs.best_params_
     for key in ("mean_test_score", *(f"split{i}_test_score" for i in range(3))):
