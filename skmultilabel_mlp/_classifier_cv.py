@@ -72,8 +72,9 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
 
     On the training rows only: inputs are scaled (``MaxAbsScaler`` for sparse
     features and for dense ones that are all 0 or 1, which keeps them sparse,
-    uncentred and binary; ``StandardScaler`` for any other dense ones), every network of the grid ``hidden_layer_sizes x dropouts x
-    alphas x learning_rates`` trains on ``cv`` multilabel-stratified folds (one
+    uncentred and binary; ``StandardScaler`` for any other dense ones), every
+    network of the grid ``hidden_layer_sizes x dropouts x alphas x
+    learning_rates x losses`` trains on ``cv`` multilabel-stratified folds (one
     stacked computation; the number of epochs chosen per fold by early
     stopping) and leaves its probabilities on each fold's test rows. On those
     out-of-fold probabilities every candidate's threshold rules -- the untuned
@@ -91,6 +92,12 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
     alphas : sequence of float, default=(0.0, 1e-4)
         L2 penalties searched.
     learning_rates : sequence of float, default=(1e-3,)
+    losses : sequence of str or loss objects, default=("binary_crossentropy",)
+        The ``loss`` values searched (see :mod:`skmultilabel_mlp.losses`):
+        e.g. ``("binary_crossentropy", "asymmetric")``. The focusing losses
+        helped on the sparse binary sets with rare labels (medical, genbase)
+        and not elsewhere (``benchmarks/results/losses.md``), so the default
+        searches binary cross-entropy alone.
     epochs : int, default=200
         The most epochs a network trains; early stopping (``n_iter_no_change``
         epochs without improvement on a 10% holdout) ends it sooner.
@@ -159,6 +166,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         dropouts=DEFAULT_DROPOUTS,
         alphas=DEFAULT_ALPHAS,
         learning_rates=(1e-3,),
+        losses=("binary_crossentropy",),
         epochs=200,
         n_iter_no_change=10,
         batch_size=32,
@@ -174,6 +182,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         self.dropouts = dropouts
         self.alphas = alphas
         self.learning_rates = learning_rates
+        self.losses = losses
         self.epochs = epochs
         self.n_iter_no_change = n_iter_no_change
         self.batch_size = batch_size
@@ -205,7 +214,8 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
                 "or multiclass-multioutput y, search MultiLabelMLPClassifier "
                 "with skmultilabel_mlp.model_selection.GridSearchCV."
             )
-        for name in ("hidden_layer_sizes", "dropouts", "alphas", "learning_rates"):
+        names = ("hidden_layer_sizes", "dropouts", "alphas", "learning_rates", "losses")
+        for name in names:
             values = getattr(self, name)
             if isinstance(values, (str, bytes)) or not len(list(values)):
                 raise ValueError(f"{name} must be a non-empty sequence of values.")
@@ -250,6 +260,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
             f"{step}__dropout": list(self.dropouts),
             f"{step}__alpha": list(self.alphas),
             f"{step}__learning_rate": list(self.learning_rates),
+            f"{step}__loss": list(self.losses),
         }
         search_scoring, judge, *_ = _SCORINGS[self.scoring]
         # the splits are drawn once: the search and the out-of-fold rows share them

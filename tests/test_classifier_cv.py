@@ -51,6 +51,7 @@ def test_fit_chooses_a_network_and_thresholds(fitted, data):
         "dropout",
         "alpha",
         "learning_rate",
+        "loss",
     }
     assert fitted.threshold_rule_ in ("none", "global", "per_label")
     assert set(fitted.threshold_scores_) == {"none", "global", "per_label"}
@@ -205,3 +206,14 @@ def test_it_never_sees_a_test_row(data):
     for seen, (train, test) in zip(_SEEN, outer):
         np.testing.assert_array_equal(np.sort(seen), np.sort(train))
         assert not set(seen) & set(test)
+
+
+def test_losses_are_searched_like_the_rest(data):
+    X, Y = data
+    clf = MultiLabelMLPClassifierCV(
+        **{**SMALL, "hidden_layer_sizes": [(8,)], "alphas": [0.0]},
+        losses=["binary_crossentropy", "asymmetric"],
+    ).fit(X, Y)
+    tried = [p["multilabelmlpclassifier__loss"] for p in clf.cv_results_["params"]]
+    assert tried == ["binary_crossentropy", "asymmetric"]
+    assert clf.best_estimator_[-1].loss == clf.best_params_["loss"]
