@@ -15,7 +15,7 @@ import json
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import MaxAbsScaler, StandardScaler
 
 from ._multiclass import single_unit_columns
 from ._utils import check_thresholds
@@ -24,8 +24,11 @@ from .losses import _loss_from_json, _loss_to_json
 __all__ = [
     "check_threshold",
     "fitted_state",
+    "from_json",
+    "max_abs_scaler_state",
     "params",
     "parse",
+    "restore_max_abs_scaler",
     "restore_scaler",
     "scaler_state",
     "to_json",
@@ -68,11 +71,21 @@ def _from_json(value):
         if len(value) == 1 and isinstance(items, list):
             if not all(isinstance(kv, list) and len(kv) == 2 for kv in items):
                 raise ValueError(f"{_ITEMS} must hold [key, value] pairs")
-            return {_hashable(k): _from_json(v) for k, v in items}
+            try:
+                return {_hashable(k): _from_json(v) for k, v in items}
+            except TypeError:  # a key holding an object: unhashable
+                raise ValueError(
+                    f"{_ITEMS} keys must be numbers, strings or lists"
+                ) from None
         return {k: _from_json(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_from_json(v) for v in value]
     return value
+
+
+def from_json(value):
+    """The values of ``to_json`` back (lists stay lists); ``ValueError`` if malformed."""
+    return _from_json(value)
 
 
 def _fail(path, part, expected):
@@ -290,11 +303,7 @@ def restore_scaler(state, n_features, path):
     if not (_numbers([seen]) or _numbers(seen, n_features)):
         _fail(path, part, expected)
     names = state.get("feature_names_in_")
-    if names is not None and not (
-        isinstance(names, list)
-        and len(names) == n_features
-        and all(isinstance(n, str) for n in names)
-    ):
+    if not _scaler_names_ok(names, n_features):
         _fail(path, part, expected)
     scaler = StandardScaler(with_mean=state["with_mean"], with_std=state["with_std"])
     for key in ("mean_", "scale_", "var_"):
@@ -304,4 +313,66 @@ def restore_scaler(state, n_features, path):
     scaler.n_samples_seen_ = np.asarray(seen)
     if names is not None:
         scaler.feature_names_in_ = np.asarray(names, dtype=object)
+    return scaler
+
+
+def _scaler_names_ok(names, n_features):
+    return names is None or (
+        isinstance(names, list)
+        and len(names) == n_features
+        and all(isinstance(n, str) for n in names)
+    )
+
+
+def max_abs_scaler_state(scaler):
+    """A fitted ``MaxAbsScaler``'s statistics, as JSON values."""
+    return to_json(
+        {
+            "copy": scaler.copy,
+            "clip": scaler.clip,
+            "max_abs_": scaler.max_abs_,
+            "scale_": scaler.scale_,
+            # the statistics keep the dtype of the rows fitted (float32 or 64)
+            "dtype": str(np.asarray(scaler.scale_).dtype),
+            "n_features_in_": scaler.n_features_in_,
+            "n_samples_seen_": scaler.n_samples_seen_,
+            "feature_names_in_": getattr(scaler, "feature_names_in_", None),
+        }
+    )
+
+
+def restore_max_abs_scaler(state, n_features, path):
+    """The ``MaxAbsScaler`` of ``max_abs_scaler_state``, checked against the classifier.
+
+    ``scale_`` must be ``max_abs_`` with its (near) zeros as ones, as ``fit``
+    makes it, so a forged scale cannot divide by zero or disagree with the
+    maxima."""
+    part = "'max_abs_scaler'"
+    expected = f"the statistics of a MaxAbsScaler of {n_features} features"
+    if not isinstance(state, dict) or state.get("n_features_in_") != n_features:
+        _fail(path, part, expected)
+    if not all(isinstance(state.get(k), bool) for k in ("copy", "clip")):
+        _fail(path, part, expected)
+    if not all(_numbers(state.get(k), n_features) for k in ("max_abs_", "scale_")):
+        _fail(path, part, expected)
+    dtype = state.get("dtype")
+    if dtype not in ("float32", "float64"):
+        _fail(path, part, expected)
+    max_abs = np.asarray(state["max_abs_"], dtype=dtype)
+    scale = np.asarray(state["scale_"], dtype=dtype)
+    tiny = max_abs < 10 * np.finfo(dtype).eps  # sklearn's _handle_zeros_in_scale
+    if not (
+        np.all(np.isfinite(max_abs))
+        and np.all(max_abs >= 0)
+        and np.array_equal(scale, np.where(tiny, 1.0, max_abs).astype(dtype))
+        and _is_int(state.get("n_samples_seen_"), 1)
+        and _scaler_names_ok(state.get("feature_names_in_"), n_features)
+    ):
+        _fail(path, part, expected)
+    scaler = MaxAbsScaler(copy=state["copy"], clip=state["clip"])
+    scaler.max_abs_, scaler.scale_ = max_abs, scale
+    scaler.n_features_in_ = n_features
+    scaler.n_samples_seen_ = int(state["n_samples_seen_"])
+    if state.get("feature_names_in_") is not None:
+        scaler.feature_names_in_ = np.asarray(state["feature_names_in_"], dtype=object)
     return scaler

@@ -1,8 +1,10 @@
 """save / load without pickle: Keras' native format plus a JSON manifest.
 
 A saved classifier is one zip file holding ``manifest.json`` (parameters,
-label and feature names, thresholds, class weights, history, package versions
-and the SHA-256 of the network file) and ``model.keras`` (Keras' own format).
+label and feature names, thresholds, class weights, history, package versions,
+the statistics of a scaler before it, the parameters and choices of a
+``MultiLabelMLPClassifierCV`` around it (:mod:`._cv_manifest`), and the SHA-256
+of the network file) and ``model.keras`` (Keras' own format).
 Loading never unpickles anything, opens the network with Keras' ``safe_mode``
 (no arbitrary code such as ``Lambda`` layers), checks the hash, and checks every
 layer against the architecture the manifest describes, so a file whose manifest
@@ -28,16 +30,32 @@ from pathlib import Path
 import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import MaxAbsScaler, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from . import _archive, _engine, _manifest
+from . import _archive, _cv_manifest, _engine, _manifest
 from ._classifier import MultiLabelMLPClassifier
+from ._classifier_cv import MultiLabelMLPClassifierCV
 from ._utils import atomic_write, package_versions
 
 __all__ = ["load", "save"]
 
 FORMAT = "skmultilabel-mlp/1"
+# a file with a MaxAbsScaler or a CV section: versions that read only /1 refuse
+# it rather than load the classifier without the parts they do not know
+FORMAT_2 = "skmultilabel-mlp/2"
+_SCALERS = {  # manifest section -> (scaler class, its state, its restore)
+    "standard_scaler": (
+        StandardScaler,
+        _manifest.scaler_state,
+        _manifest.restore_scaler,
+    ),
+    "max_abs_scaler": (
+        MaxAbsScaler,
+        _manifest.max_abs_scaler_state,
+        _manifest.restore_max_abs_scaler,
+    ),
+}
 _PARTS = ("manifest.json", "model.keras", "checksum")
 # hex digests: 64 characters; anything larger is not ours
 _OPTIMIZER = "optimizer.npz"  # only after partial_fit
@@ -74,12 +92,14 @@ def _signature(key, manifest_bytes, model_bytes):
 def _split_scaler(estimator):
     if isinstance(estimator, Pipeline) and len(estimator.steps) == 2:
         first, last = estimator.steps[0][1], estimator.steps[1][1]
-        if isinstance(first, StandardScaler):
-            check = getattr(first, "n_features_in_", None)
-            if check is None:
-                raise NotFittedError("the pipeline's StandardScaler is not fitted.")
-            return last, first
-    return estimator, None
+        for section, (kind, _, _) in _SCALERS.items():
+            if isinstance(first, kind):
+                if getattr(first, "n_features_in_", None) is None:
+                    raise NotFittedError(
+                        f"the pipeline's {kind.__name__} is not fitted."
+                    )
+                return last, first, section
+    return estimator, None, None
 
 
 def save(estimator, path, *, key=None):
@@ -87,10 +107,15 @@ def save(estimator, path, *, key=None):
 
     Parameters
     ----------
-    estimator : MultiLabelMLPClassifier or Pipeline
-        Fitted: the classifier, or a two-step Pipeline of a ``StandardScaler``
-        and the classifier (the scaler's statistics go in the manifest). The
-        classifier's ``callbacks`` are not saved (they are code).
+    estimator : MultiLabelMLPClassifier, Pipeline or MultiLabelMLPClassifierCV
+        Fitted: the classifier; a two-step Pipeline of a ``StandardScaler`` or
+        a ``MaxAbsScaler`` and the classifier (the scaler's statistics go in
+        the manifest); or a :class:`~skmultilabel_mlp.MultiLabelMLPClassifierCV`
+        (its ``best_estimator_`` as such a pipeline, plus its parameters and
+        choices; not its ``cv_results_``, nor a ``cv`` that is neither an int
+        nor one of the k-fold and shuffle splitters of scikit-learn and of
+        this package, which ``save`` names in a warning). The classifier's
+        ``callbacks`` are not saved (they are code).
     path : str or Path
         Destination file; written atomically (a temporary file beside it, then a
         rename), with the mode of the file it replaces or the umask's. A symbolic
@@ -104,11 +129,17 @@ def save(estimator, path, *, key=None):
     path : Path
     """
     key = _key_bytes(key)
-    estimator, scaler = _split_scaler(estimator)
+    cv_state = None
+    if isinstance(estimator, MultiLabelMLPClassifierCV):
+        check_is_fitted(estimator)
+        cv_state = _cv_manifest.cv_state(estimator)
+        estimator = estimator.best_estimator_
+    estimator, scaler, section = _split_scaler(estimator)
     if not isinstance(estimator, MultiLabelMLPClassifier):
         raise TypeError(
-            "save takes a MultiLabelMLPClassifier, or a Pipeline of a StandardScaler "
-            f"and one; got {type(estimator).__name__}."
+            "save takes a MultiLabelMLPClassifier, a Pipeline of a StandardScaler "
+            "or a MaxAbsScaler and one, or a MultiLabelMLPClassifierCV; got "
+            f"{type(estimator).__name__}."
         )
     check_is_fitted(estimator)
     params = estimator.get_params()
@@ -118,12 +149,18 @@ def save(estimator, path, *, key=None):
     model_bytes = _engine.model_to_bytes(estimator.model_)
     manifest = {
         "format": FORMAT,
-        "standard_scaler": None if scaler is None else _manifest.scaler_state(scaler),
+        "standard_scaler": None,
         "versions": _versions(),
         "params": _manifest.to_json(params),
         "fitted": _manifest.to_json(estimator._fitted_state()),
         "model_sha256": hashlib.sha256(model_bytes).hexdigest(),
     }
+    if scaler is not None:
+        manifest[section] = _SCALERS[section][1](scaler)
+    if section == "max_abs_scaler" or cv_state is not None:
+        manifest["format"] = FORMAT_2
+    if cv_state is not None:
+        manifest[_cv_manifest.SECTION] = cv_state
     partial = estimator._partial_fit_state()
     optimizer_bytes = None
     if partial is not None:  # partial_fit goes on after load: its optimiser state
@@ -253,8 +290,9 @@ def load(path, *, key=None):
 
     Returns
     -------
-    estimator : MultiLabelMLPClassifier or Pipeline
-        Predicts exactly as the saved one (a Pipeline when a scaler was saved).
+    estimator : MultiLabelMLPClassifier, Pipeline or MultiLabelMLPClassifierCV
+        Predicts exactly as the saved one (a Pipeline when a scaler was saved;
+        a ``MultiLabelMLPClassifierCV`` without ``cv_results_`` when one was).
 
     Raises
     ------
@@ -270,7 +308,7 @@ def load(path, *, key=None):
         raise FileNotFoundError(f"{path}: no such file")
     manifest_bytes, model_bytes, optimizer_bytes = _read(path, key)
     manifest = _manifest.parse(manifest_bytes, path)
-    if manifest["format"] != FORMAT:
+    if manifest["format"] not in (FORMAT, FORMAT_2):
         raise ValueError(f"{path}: unknown format {manifest['format']!r}.")
     if hashlib.sha256(model_bytes).hexdigest() != manifest["model_sha256"]:
         raise ValueError(
@@ -280,9 +318,7 @@ def load(path, *, key=None):
     params, widths = _manifest.params(manifest, path, MultiLabelMLPClassifier)
     fitted = _manifest.fitted_state(manifest, path)
     _manifest.check_threshold(params, fitted["n_labels_"], path)
-    scaler = manifest.get("standard_scaler")
-    if scaler is not None:
-        scaler = _manifest.restore_scaler(scaler, fitted["n_features_in_"], path)
+    scaler = _restore_scaler(manifest, fitted["n_features_in_"], path)
     ours = _versions()
     if manifest["versions"] != {
         k: v for k, v in ours.items() if k in manifest["versions"]
@@ -301,4 +337,23 @@ def load(path, *, key=None):
         raise ValueError(f"{path}: malformed manifest: fitted: {exc!r}") from None
     if "partial_fit" in manifest:
         _restore_partial_fit(est, manifest["partial_fit"], optimizer_bytes, path)
-    return est if scaler is None else make_pipeline(scaler, est)
+    est = est if scaler is None else make_pipeline(scaler, est)
+    if _cv_manifest.SECTION in manifest:
+        return _cv_manifest.restore_cv(manifest[_cv_manifest.SECTION], est, path)
+    return est
+
+
+def _restore_scaler(manifest, n_features, path):
+    """The saved scaler, or None; at most one, and new kinds only in a /2 file."""
+    saved = [s for s in _SCALERS if manifest.get(s) is not None]
+    if len(saved) > 1:
+        raise ValueError(f"{path}: malformed manifest: two scalers {saved}.")
+    new = saved == ["max_abs_scaler"] or _cv_manifest.SECTION in manifest
+    if new and manifest["format"] != FORMAT_2:
+        raise ValueError(
+            f"{path}: malformed manifest: a {FORMAT} file holds a StandardScaler "
+            "at most, and no MultiLabelMLPClassifierCV."
+        )
+    if not saved:
+        return None
+    return _SCALERS[saved[0]][2](manifest[saved[0]], n_features, path)

@@ -398,3 +398,244 @@ def test_a_network_file_keras_cannot_read_is_a_value_error(saved, tmp_path):
     with pytest.raises(ValueError, match="network file") as info:
         load(path)
     assert type(info.value) is ValueError
+
+
+def test_a_crafted_class_weight_key_is_a_value_error(saved, tmp_path):
+    weights = {"__items__": [[{"a": 1}, 2.0]]}  # an object as a key: unhashable
+    path = _crafted(saved, tmp_path, _set("params", "class_weight", weights))
+    with pytest.raises(ValueError, match="__items__ keys") as info:
+        load(path)
+    assert type(info.value) is ValueError and str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("sparse_x", [False, True])
+def test_a_max_abs_scaler_pipeline_round_trips(multilabel_data, tmp_path, sparse_x):
+    import scipy.sparse as sp
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MaxAbsScaler
+
+    X, Y = multilabel_data
+    X = X.astype(np.float32)  # the scaler's statistics keep this dtype
+    X = sp.csr_matrix(X) if sparse_x else X
+    model = make_pipeline(
+        MaxAbsScaler(), MultiLabelMLPClassifier(epochs=1, random_state=0)
+    ).fit(X, Y)
+    est = load(save(model, tmp_path / "m.skmlp"))
+    assert isinstance(est[0], MaxAbsScaler) and est[0].scale_.dtype == np.float32
+    np.testing.assert_array_equal(est[0].scale_, model[0].scale_)
+    np.testing.assert_array_equal(est.predict_proba(X), model.predict_proba(X))
+    assert _parts(tmp_path / "m.skmlp")[0]["format"] == "skmultilabel-mlp/2"
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda s: {**s, "scale_": [0.0] * len(s["scale_"])},  # divides by zero
+        lambda s: {**s, "max_abs_": [-1.0] * len(s["max_abs_"])},
+        lambda s: {**s, "dtype": "object"},
+        lambda s: {**s, "n_samples_seen_": "many"},
+        lambda s: {**s, "clip": "yes"},
+    ],
+)
+def test_a_crafted_max_abs_scaler_is_a_value_error(multilabel_data, tmp_path, edit):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MaxAbsScaler
+
+    model = make_pipeline(
+        MaxAbsScaler(), MultiLabelMLPClassifier(epochs=1, random_state=0)
+    ).fit(*multilabel_data)
+    manifest, net = _parts(save(model, tmp_path / "m.skmlp"))
+    manifest["max_abs_scaler"] = edit(manifest["max_abs_scaler"])
+    path = _forge(tmp_path / "crafted.skmlp", manifest, net)
+    with pytest.raises(ValueError, match="'max_abs_scaler'") as info:
+        load(path)
+    assert type(info.value) is ValueError and str(path) in str(info.value)
+
+
+def test_a_standard_scaler_pipeline_keeps_the_first_format(multilabel_data, tmp_path):
+    """Files that versions reading only format 1 can load are still written as 1."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    model = make_pipeline(
+        StandardScaler(), MultiLabelMLPClassifier(epochs=1, random_state=0)
+    ).fit(*multilabel_data)
+    manifest, _ = _parts(save(model, tmp_path / "m.skmlp"))
+    assert manifest["format"] == "skmultilabel-mlp/1"
+    assert "max_abs_scaler" not in manifest and "classifier_cv" not in manifest
+
+
+# MultiLabelMLPClassifierCV: tiny searches (two candidates, two folds, 3 epochs)
+CV_SMALL = dict(
+    hidden_layer_sizes=[(8,)], dropouts=[0.0], alphas=[0.0, 1e-3], epochs=3, cv=2
+)
+CV_ATTRIBUTES = (
+    "best_params_",
+    "best_index_",
+    "best_score_",
+    "threshold_rule_",
+    "threshold_scores_",
+    "classes_",
+    "label_names_",
+    "n_labels_",
+    "n_features_in_",
+)
+
+
+def _same_params(loaded, saved):
+    """Equal parameters, the candidate sequences compared as tuples."""
+    a, b = loaded.get_params(), saved.get_params()
+    assert tuple(map(tuple, b.pop("hidden_layer_sizes"))) == a.pop("hidden_layer_sizes")
+    for name in ("dropouts", "alphas", "learning_rates", "losses"):
+        if name in b:
+            assert a.pop(name) == tuple(b.pop(name))
+    assert repr(a.pop("cv")) == repr(b.pop("cv"))
+    assert a == b
+
+
+def _same_cv_estimator(loaded, saved, X):
+    from skmultilabel_mlp import MultiLabelMLPClassifierCV
+
+    assert type(loaded) is MultiLabelMLPClassifierCV
+    _same_params(loaded, saved)
+    for name in CV_ATTRIBUTES:
+        np.testing.assert_array_equal(getattr(loaded, name), getattr(saved, name))
+    assert list(loaded.threshold_scores_) == list(saved.threshold_scores_)
+    for rule, t in saved.rule_thresholds_.items():
+        np.testing.assert_array_equal(loaded.rule_thresholds_[rule], t)
+    np.testing.assert_array_equal(loaded.thresholds_, saved.thresholds_)
+    assert not hasattr(loaded, "cv_results_")  # the search is not saved
+    np.testing.assert_array_equal(loaded.predict_proba(X), saved.predict_proba(X))
+    np.testing.assert_array_equal(loaded.predict(X), saved.predict(X))
+
+
+@pytest.fixture(scope="module")
+def saved_cv(multilabel_data, tmp_path_factory):
+    """A dense CV estimator on a DataFrame and its file (read-only: never refit)."""
+    from skmultilabel_mlp import MultiLabelMLPClassifierCV
+
+    X, Y = multilabel_data
+    X = pd.DataFrame(X, columns=list("abcdefgh"))
+    clf = MultiLabelMLPClassifierCV(**CV_SMALL, class_weight="balanced").fit(X, Y)
+    path = save(clf, tmp_path_factory.mktemp("cv") / "cv.skmlp")
+    return clf, path, X
+
+
+def test_a_cv_estimator_round_trips(saved_cv):
+    from sklearn.base import clone
+    from sklearn.preprocessing import StandardScaler
+
+    clf, path, X = saved_cv
+    est = load(path)
+    _same_cv_estimator(est, clf, X)
+    assert isinstance(est.best_estimator_[0], StandardScaler)
+    assert list(est.best_estimator_.feature_names_in_) == list("abcdefgh")
+    assert clone(est).get_params() == est.get_params()
+
+
+def test_a_sparse_cv_estimator_round_trips_signed_and_refits(multilabel_data, tmp_path):
+    import scipy.sparse as sp
+    from sklearn.base import clone
+    from sklearn.preprocessing import MaxAbsScaler
+
+    from skmultilabel_mlp import MultiLabelMLPClassifierCV
+    from skmultilabel_mlp.model_selection import MultilabelStratifiedKFold
+
+    X, Y = multilabel_data
+    X = sp.csr_matrix(X.astype(np.float32))
+    folds = MultilabelStratifiedKFold(2, shuffle=True, random_state=0)
+    clf = MultiLabelMLPClassifierCV(**{**CV_SMALL, "cv": folds}).fit(X, Y)
+    path = save(clf, tmp_path / "cv.skmlp", key="secret")
+    est = load(path, key="secret")
+    _same_cv_estimator(est, clf, X)
+    assert isinstance(est.best_estimator_[0], MaxAbsScaler)
+    with pytest.raises(ValueError, match="signature mismatch"):
+        load(path, key="wrong")
+    with pytest.raises(ValueError, match="a key is needed"):
+        load(path)
+    # the loaded parameters refit the same model (one seed, one result)
+    again = clone(est).fit(X, Y)
+    assert again.best_params_ == clf.best_params_
+    np.testing.assert_allclose(again.predict_proba(X), clf.predict_proba(X), atol=1e-6)
+
+
+def test_a_cv_estimator_of_a_one_d_y_round_trips(multilabel_data, tmp_path):
+    from skmultilabel_mlp import MultiLabelMLPClassifierCV
+
+    X, Y = multilabel_data
+    clf = MultiLabelMLPClassifierCV(**{**CV_SMALL, "alphas": [0.0]}).fit(X, Y[:, 0])
+    est = load(save(clf, tmp_path / "cv.skmlp"))
+    _same_cv_estimator(est, clf, X)
+    assert est.predict(X).shape == (60,) and est.thresholds_.shape == (1,)
+
+
+def test_a_cv_it_cannot_save_is_named_and_loads_as_the_default(saved_cv, tmp_path):
+    import copy
+
+    clf, _, X = saved_cv
+    splits = [(np.arange(30), np.arange(30, 60)), (np.arange(30, 60), np.arange(30))]
+    clf = copy.copy(clf).set_params(cv=splits)  # the fitted state is shared
+    with pytest.warns(UserWarning, match="is not saved"):
+        path = save(clf, tmp_path / "cv.skmlp")
+    assert _parts(path)[0]["classifier_cv"]["cv_repr"] == repr(splits)
+    est = load(path)
+    assert est.get_params()["cv"] == 5
+    np.testing.assert_array_equal(est.predict_proba(X), clf.predict_proba(X))
+
+
+def _cv_edit(part, key, value):
+    def edit(m):
+        m["classifier_cv"][part][key] = value
+        return m
+
+    return edit
+
+
+def _cv_fitted(fn):
+    def edit(m):
+        fn(m["classifier_cv"]["fitted"])
+        return m
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (_cv_edit("params", "scoring", "roc_auc"), "'scoring'"),
+        (_cv_edit("params", "hidden_layer_sizes", "wide"), "'hidden_layer_sizes'"),
+        (_cv_edit("params", "hidden_layer_sizes", [[0]]), "'hidden_layer_sizes'"),
+        (_cv_edit("params", "alphas", []), "'alphas'"),
+        (_cv_edit("params", "epochs", 0), "epochs"),
+        (_cv_edit("params", "bogus", 1), "bogus"),
+        (_cv_edit("params", "cv", {"__splitter__": "os.system", "args": {}}), "'cv'"),
+        (
+            _cv_edit(
+                "params", "cv", {"__splitter__": "KFold", "args": {"n_splits": 1}}
+            ),
+            "'cv'",
+        ),
+        (_cv_fitted(lambda f: f.update(best_index_=1 - f["best_index_"])), "index"),
+        (_cv_edit("fitted", "best_index_", 7), "best_index_"),
+        (_cv_edit("fitted", "best_score_", 2.0), "best_score_"),
+        (_cv_edit("fitted", "threshold_rule_", "evil"), "threshold_rule_"),
+        (_cv_edit("fitted", "thresholds_", [0.5]), "thresholds_"),
+        (_cv_edit("fitted", "thresholds_", [0.1, 0.2, 0.3, 1.5]), "thresholds_"),
+        (_cv_edit("fitted", "bogus_", 1), "bogus_"),
+        (_cv_edit("fitted", "feature_names_in_", list("abcdefgz")), "feature_names"),
+        (_cv_fitted(lambda f: f["best_params_"].update(alpha=0.5)), "best_"),
+        (_cv_fitted(lambda f: f["threshold_scores_"].update(none="high")), "scores_"),
+        (_cv_fitted(lambda f: f["rule_thresholds_"].pop("none")), "rule_thresholds_"),
+        (_cv_fitted(lambda f: f.pop("best_params_")), "best_params_"),
+        (_set(None, "classifier_cv", []), "classifier_cv"),
+        (_set(None, "format", "skmultilabel-mlp/1"), "skmultilabel-mlp/1"),
+        (_set(None, "max_abs_scaler", {}), "two scalers"),
+    ],
+)
+def test_a_crafted_cv_section_is_a_value_error(saved_cv, tmp_path, edit, match):
+    _, path, _ = saved_cv
+    manifest, model = _parts(path)
+    crafted = _forge(tmp_path / "crafted.skmlp", edit(manifest), model)
+    with pytest.raises(ValueError, match=match) as info:
+        load(crafted)
+    assert type(info.value) is ValueError and str(crafted) in str(info.value)
