@@ -559,13 +559,17 @@ def test_a_sparse_cv_estimator_round_trips_signed_and_refits(multilabel_data, tm
     np.testing.assert_allclose(again.predict_proba(X), clf.predict_proba(X), atol=1e-6)
 
 
-def test_a_cv_estimator_of_a_one_d_y_round_trips(multilabel_data, tmp_path):
-    from skmultilabel_mlp import MultiLabelMLPClassifierCV
+def test_a_cv_estimator_of_a_one_d_y_and_a_loss_object_round_trips(
+    multilabel_data, tmp_path
+):
+    from skmultilabel_mlp import FocalLoss, MultiLabelMLPClassifierCV
 
     X, Y = multilabel_data
-    clf = MultiLabelMLPClassifierCV(**{**CV_SMALL, "alphas": [0.0]}).fit(X, Y[:, 0])
+    small = {**CV_SMALL, "alphas": [0.0], "losses": [FocalLoss(gamma=1.0)]}
+    clf = MultiLabelMLPClassifierCV(**small).fit(X, Y[:, 0])
     est = load(save(clf, tmp_path / "cv.skmlp"))
     _same_cv_estimator(est, clf, X)
+    assert est.best_params_["loss"] == FocalLoss(gamma=1.0)
     assert est.predict(X).shape == (60,) and est.thresholds_.shape == (1,)
 
 
