@@ -117,24 +117,51 @@ def _scorable(X, Y, args):
     return X, Y.iloc[rows].reset_index(drop=True).astype(int)
 
 
+def _widths(text):
+    try:
+        return tuple(int(w) for w in text.split(",") if w.strip())
+    except ValueError:
+        raise Failure(
+            f"--hidden must be integers separated by commas, got {text!r}"
+        ) from None
+
+
 def _model(args):
+    """StandardScaler + MultiLabelMLPClassifier, or with --auto the CV estimator
+    (which scales itself), narrowed to the candidates given."""
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from . import MultiLabelMLPClassifier
+    from . import MultiLabelMLPClassifier, MultiLabelMLPClassifierCV
 
-    try:
-        hidden = tuple(int(w) for w in args.hidden.split(",") if w.strip())
-    except ValueError:
-        raise Failure(
-            f"--hidden must be integers separated by commas, got {args.hidden!r}"
-        ) from None
-    clf = MultiLabelMLPClassifier(
-        hidden,
+    hidden = [_widths(h) for h in args.hidden or []]
+    common = dict(
         epochs=args.epochs,
         batch_size=args.batch_size,
         class_weight=args.class_weight,
         random_state=args.random_state,
+    )
+    searched = {
+        "hidden_layer_sizes": hidden,
+        "dropouts": args.dropout,
+        "alphas": args.alpha,
+        "scoring": args.scoring,
+    }
+    if args.auto:
+        given = {k: v for k, v in searched.items() if v}
+        return MultiLabelMLPClassifierCV(**common, **given)
+    if args.scoring or any(
+        len(v or ()) > 1 for v in (hidden, args.dropout, args.alpha)
+    ):
+        raise Failure(
+            "several --hidden, --dropout or --alpha values and --scoring are for "
+            "the search of --auto; add --auto or pass one value each"
+        )
+    clf = MultiLabelMLPClassifier(
+        hidden[0] if hidden else (20,),
+        dropout=(args.dropout or [0.0])[0],
+        alpha=(args.alpha or [0.0])[0],
+        **common,
     )
     return make_pipeline(StandardScaler(), clf)
 
@@ -276,12 +303,19 @@ def fit_command(args, out):
     X, Y = _load(args)
     model = _model(args).fit(X, Y)
     save(model, args.output)
-    what = "outputs" if hasattr(model[-1], "n_outputs_") else "labels"
+    clf = getattr(model, "best_estimator_", model)[-1]
+    what = "outputs" if hasattr(clf, "n_outputs_") else "labels"
     print(
-        f"saved {args.output}: {model[-1].n_labels_} {what}, "
-        f"{model[-1].n_features_in_} features",
+        f"saved {args.output}: {clf.n_labels_} {what}, {clf.n_features_in_} features",
         file=out,
     )
+    if args.auto:
+        chosen = ", ".join(f"{k}={v!r}" for k, v in model.best_params_.items())
+        print(
+            f"chose {chosen}; thresholds {model.threshold_rule_} "
+            f"(cross-validated {model.scoring} {model.best_score_:.4f})",
+            file=out,
+        )
     return 0
 
 
@@ -313,7 +347,8 @@ def predict_command(args, out):
 
     _check_outputs(args)
     model = _load_model(args.model)
-    X = _read_features(model, args.data)
+    # a CV estimator's feature names are its scaler's
+    X = _read_features(getattr(model, "best_estimator_", model), args.data)
     clf = model[-1] if hasattr(model, "steps") else model
     if hasattr(clf, "n_outputs_"):
         from ._cli_outputs import output_predictions
@@ -364,6 +399,12 @@ def tune_command(args, out):
 
     _check_outputs(args)
     model = _load_model(args.model)
+    if hasattr(model, "threshold_rule_"):
+        raise Failure(
+            f"{args.model}: its thresholds ({model.threshold_rule_}) were chosen by "
+            "fit --auto on out-of-fold rows; tune-thresholds takes a model fitted "
+            "without --auto"
+        )
     X, Y = _load(args)
     clf = model[-1] if hasattr(model, "steps") else model
     Y = _in_model_order(Y, clf, args)

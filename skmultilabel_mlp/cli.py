@@ -36,7 +36,9 @@ _EXAMPLES = {
     "evaluate": "  skmultilabel-mlp evaluate data.csv --labels sport,tech --cv 5 --json cv.json",
     "compare": "  skmultilabel-mlp compare emotions.npz --estimators binary_relevance,multilabel_mlp"
     " --plot scores.png",
-    "fit": "  skmultilabel-mlp fit train.csv --labels sport,tech --output model.skmlp",
+    "fit": "  skmultilabel-mlp fit train.csv --labels sport,tech --output model.skmlp\n"
+    "  skmultilabel-mlp fit train.csv --labels sport,tech --auto --scoring f1_macro"
+    " --hidden 64 --hidden 256,256 --output auto.skmlp",
     "predict": "  skmultilabel-mlp predict model.skmlp new_rows.csv --output predictions.csv\n"
     "  cat new_rows.csv | skmultilabel-mlp predict model.skmlp -",
     "tune-thresholds": "  skmultilabel-mlp tune-thresholds model.skmlp valid.csv --labels sport,tech"
@@ -66,14 +68,51 @@ def _add_data_args(p):
     )
 
 
+# MultiLabelMLPClassifierCV's scorings, written out so that --help imports nothing
+SCORINGS = ("f1_micro", "f1_macro", "f1_samples", "hamming_loss", "exact_match")
+
+
 def _add_model_args(p):
     p.add_argument(
-        "--hidden", default="20", help="hidden layer sizes, e.g. 128,64 (default 20)"
+        "--hidden",
+        action="append",
+        help="hidden layer sizes, e.g. 128,64 (default 20); with --auto, repeat it "
+        "to list the candidates, e.g. --hidden 64 --hidden 256,256",
     )
-    p.add_argument("--epochs", type=int, default=100, help="epochs (default 100)")
+    p.add_argument(
+        "--dropout",
+        type=float,
+        action="append",
+        help="dropout rate (default 0); with --auto, repeat it for candidates",
+    )
+    p.add_argument(
+        "--alpha",
+        type=float,
+        action="append",
+        help="L2 penalty (default 0); with --auto, repeat it for candidates",
+    )
+    p.add_argument(
+        "--epochs",
+        type=int,
+        default=100,
+        help="epochs (default 100; with --auto the most, early stopping ends sooner)",
+    )
     p.add_argument("--batch-size", type=int, default=32, help="batch size (default 32)")
     p.add_argument("--class-weight", choices=["balanced"], help="weight rare labels up")
     p.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+    p.add_argument(
+        "--auto",
+        action="store_true",
+        help="choose the network and its decision thresholds by cross-validation "
+        "on the training rows (MultiLabelMLPClassifierCV); --hidden, --dropout and "
+        "--alpha list the candidates (default: its own grid)",
+    )
+    p.add_argument(
+        "--scoring",
+        choices=SCORINGS,
+        help="with --auto: what the search and the thresholds maximise "
+        "(default f1_micro)",
+    )
 
 
 def _add_output_args(p, plot=True):
@@ -124,8 +163,9 @@ def _build_parser():
     evaluate = command(
         "evaluate",
         "cross-validate the MLP on a data file",
-        "Cross-validate a standardised MultiLabelMLPClassifier and print the "
-        "mean and std of every multi-label metric.",
+        "Cross-validate a standardised MultiLabelMLPClassifier (with --auto, a "
+        "MultiLabelMLPClassifierCV, which searches inside each training fold) "
+        "and print the mean and std of every multi-label metric.",
     )
     _add_data_args(evaluate)
     _add_model_args(evaluate)
@@ -152,7 +192,8 @@ def _build_parser():
         "fit",
         "train the MLP and save it",
         "Train a standardised MultiLabelMLPClassifier on a data file and save "
-        "it (pickle-free format; load with skmultilabel_mlp.load).",
+        "it (pickle-free format; load with skmultilabel_mlp.load). With --auto, "
+        "search the network and the thresholds first (MultiLabelMLPClassifierCV).",
     )
     _add_data_args(fit)
     _add_model_args(fit)

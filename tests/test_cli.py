@@ -447,3 +447,89 @@ def test_outputs_with_their_own_classes_fit_predict_and_evaluate(tmp_path):
     bad = ["fit", str(tmp_path / "train.csv"), "--outputs", "nope", "--epochs", "3"]
     code, _, err = run([*bad, "--output", str(model)])
     assert code != 0 and "nope" in err
+
+
+# fit --auto: MultiLabelMLPClassifierCV narrowed to one candidate (5 inner folds)
+AUTO = ["--auto", "--hidden", "8", "--dropout", "0", "--alpha", "0", *FAST[:2]]
+
+
+@pytest.fixture(scope="module")
+def auto_model(files):
+    """A CV estimator fitted and saved by the CLI (read-only: never refit)."""
+    path = files / "auto.skmlp"
+    argv = ["fit", str(files / "train.csv"), "--labels", "sport,tech,art", *AUTO]
+    code, out, err = run([*argv, "--scoring", "f1_macro", "--output", str(path)])
+    assert code == 0, err
+    return path, out
+
+
+def test_fit_auto_saves_the_cv_estimator_it_chose(auto_model):
+    from skmultilabel_mlp import MultiLabelMLPClassifierCV, load
+
+    path, out = auto_model
+    est = load(path)
+    assert isinstance(est, MultiLabelMLPClassifierCV)
+    assert est.scoring == "f1_macro" and est.epochs == 3
+    assert est.hidden_layer_sizes == ((8,),) and est.dropouts == est.alphas == (0.0,)
+    assert "saved" in out and "3 labels, 5 features" in out
+    assert f"thresholds {est.threshold_rule_}" in out and "f1_macro" in out
+
+
+def test_predict_reads_a_file_of_fit_auto(files, auto_model):
+    from skmultilabel_mlp import load
+
+    path, _ = auto_model
+    code, out, err = run(["predict", str(path), str(files / "new.csv")])
+    assert code == 0, err
+    result = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    assert list(result.columns) == ["p(sport)", "p(tech)", "p(art)", "labels"]
+    est, X = load(path), pd.read_csv(files / "new.csv")
+    np.testing.assert_allclose(result.iloc[:, :3], est.predict_proba(X), rtol=1e-6)
+    names = np.array(["sport", "tech", "art"])
+    expected = ["|".join(names[row.astype(bool)]) for row in est.predict(X)]
+    assert list(result.labels) == expected
+    # the columns are matched by name, as for a plain model
+    shuffled = X[X.columns[::-1]]
+    shuffled.to_csv(files / "shuffled.csv", index=False)
+    code, again, _ = run(["predict", str(path), str(files / "shuffled.csv")])
+    assert code == 0 and again == out
+
+
+def test_tune_thresholds_refuses_a_file_of_fit_auto(files, auto_model):
+    path, _ = auto_model
+    tuned = files / "tuned_auto.skmlp"
+    argv = ["tune-thresholds", str(path), str(files / "train.csv")]
+    code, _, err = run([*argv, "--labels", "sport,tech,art", "--output", str(tuned)])
+    assert code == 1 and "fit --auto" in err and len(err.strip().splitlines()) == 1
+    assert not tuned.exists()
+
+
+def test_evaluate_auto_searches_inside_each_fold(files):
+    argv = ["evaluate", str(files / "train.csv"), "--labels", "sport,tech,art"]
+    code, out, err = run([*argv, *AUTO, "--cv", "2", "--quiet"])
+    assert code == 0, err
+    assert "f1_micro" in out and "hamming_loss" in out
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--hidden", "8", "--hidden", "16"],
+        ["--alpha", "0", "--alpha", "0.1"],
+        ["--scoring", "f1_macro"],
+    ],
+)
+def test_search_options_without_auto_are_refused(files, options):
+    out_file = files / "never.skmlp"
+    argv = ["fit", str(files / "train.csv"), "--labels", "sport,tech,art"]
+    code, _, err = run([*argv, *options, "--output", str(out_file)])
+    assert code == 1 and "add --auto" in err and not out_file.exists()
+
+
+def test_the_cli_offers_the_cv_estimators_scorings():
+    from skmultilabel_mlp import _classifier_cv, cli
+
+    assert set(cli.SCORINGS) == set(_classifier_cv._SCORINGS)
+    assert (
+        run(["fit", "train.csv", "--labels", "a", "--auto", "--scoring", "roc"])[0] == 2
+    )
