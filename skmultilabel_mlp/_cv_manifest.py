@@ -186,6 +186,7 @@ def _cv(p, path):
     if not (
         isinstance(cv, dict)
         and set(cv) == {_SPLITTER, "args"}
+        and isinstance(cv[_SPLITTER], str)
         and cv[_SPLITTER] in _SPLITTERS
         and isinstance(cv["args"], dict)
     ):
@@ -224,7 +225,9 @@ def _params(section, path):
         )
     _candidates(p, path)
     _cv(p, path)
-    if p.get("scoring", "f1_micro") not in _SCORINGS:
+    # a list is unhashable: str first, so that a crafted one is a ValueError
+    scoring = p.get("scoring", "f1_micro")
+    if not (isinstance(scoring, str) and scoring in _SCORINGS):
         _fail(path, "params 'scoring'", f"one of {sorted(_SCORINGS)}")
     if p.get("threshold", "auto") not in ("auto", *_RULES):
         _fail(path, "params 'threshold'", f"one of {('auto', *_RULES)}")
@@ -259,7 +262,7 @@ def _rules(f, n_labels, path):
         and all(_is_number(v) for v in scores.values())
     ):
         _fail(path, "fitted 'threshold_scores_'", f"an object of {_RULES} -> score")
-    if rule not in scores:
+    if not (isinstance(rule, str) and rule in scores):
         _fail(path, "fitted 'threshold_rule_'", f"one of {sorted(scores)}")
     if not (_is_number(f["best_score_"]) and f["best_score_"] == scores[rule]):
         _fail(path, "fitted 'best_score_'", "the chosen rule's score")

@@ -607,6 +607,9 @@ def _cv_fitted(fn):
     "edit, match",
     [
         (_cv_edit("params", "scoring", "roc_auc"), "'scoring'"),
+        (_cv_edit("params", "scoring", ["f1_micro"]), "'scoring'"),
+        (_cv_edit("params", "cv", {"__splitter__": ["KFold"], "args": {}}), "'cv'"),
+        (_cv_edit("fitted", "threshold_rule_", ["none"]), "threshold_rule_"),
         (_cv_edit("params", "hidden_layer_sizes", "wide"), "'hidden_layer_sizes'"),
         (_cv_edit("params", "hidden_layer_sizes", [[0]]), "'hidden_layer_sizes'"),
         (_cv_edit("params", "alphas", []), "'alphas'"),
