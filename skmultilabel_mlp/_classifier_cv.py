@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, clone
 from sklearn.model_selection import check_cv
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, StandardScaler
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._classifier import MultiLabelMLPClassifier
 from ._multiclass import is_multiclass
@@ -25,7 +25,7 @@ from ._utils import indicator_01
 from .metrics import get_scorer
 from .model_selection import GridSearchCV, MultilabelStratifiedKFold
 
-__all__ = ["MultiLabelMLPClassifierCV"]
+__all__ = ["CANDIDATE_PARAMS", "MultiLabelMLPClassifierCV"]
 
 #: scoring -> (the search's scorer, how a threshold rule is judged, the
 #: ``tune_thresholds`` arguments of one global and of per-label thresholds)
@@ -60,6 +60,15 @@ _SCORINGS = {
         {"metric": "exact_match", "per_label": False},
         None,
     ),
+}
+
+#: each searched argument -> the MultiLabelMLPClassifier parameter it lists
+CANDIDATE_PARAMS = {
+    "hidden_layer_sizes": "hidden_layer_sizes",
+    "dropouts": "dropout",
+    "alphas": "alpha",
+    "learning_rates": "learning_rate",
+    "losses": "loss",
 }
 
 DEFAULT_HIDDEN_LAYER_SIZES = ((64,), (256,), (256, 256))
@@ -209,21 +218,21 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
             )
         if is_multiclass(y):
             raise ValueError(
-                "MultiLabelMLPClassifierCV chooses decision thresholds, which "
+                "Only binary classification is supported (a 0/1 label per "
+                "column): MultiLabelMLPClassifierCV chooses decision thresholds, which "
                 "outputs with their own classes do not have; for a multiclass "
                 "or multiclass-multioutput y, search MultiLabelMLPClassifier "
                 "with skmultilabel_mlp.model_selection.GridSearchCV."
             )
-        names = ("hidden_layer_sizes", "dropouts", "alphas", "learning_rates", "losses")
-        for name in names:
+        for name in CANDIDATE_PARAMS:
             values = getattr(self, name)
             if isinstance(values, (str, bytes)) or not len(list(values)):
                 raise ValueError(f"{name} must be a non-empty sequence of values.")
 
-    def _pipeline(self, X):
+    def _pipeline(self, X, early_stopping=True):
         network = MultiLabelMLPClassifier(
             epochs=self.epochs,
-            early_stopping=True,
+            early_stopping=early_stopping,
             n_iter_no_change=self.n_iter_no_change,
             batch_size=self.batch_size,
             class_weight=self.class_weight,
@@ -252,19 +261,23 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         -------
         self : MultiLabelMLPClassifierCV
         """
+        checked = validate_data(self, X, accept_sparse="csr", dtype="numeric")
         self._check(y)
-        pipeline = self._pipeline(X)
-        step = pipeline.steps[-1][0]
-        grid = {
-            f"{step}__hidden_layer_sizes": [tuple(h) for h in self.hidden_layer_sizes],
-            f"{step}__dropout": list(self.dropouts),
-            f"{step}__alpha": list(self.alphas),
-            f"{step}__learning_rate": list(self.learning_rates),
-            f"{step}__loss": list(self.losses),
-        }
-        search_scoring, judge, *_ = _SCORINGS[self.scoring]
+        X = X if hasattr(X, "columns") else checked  # a DataFrame keeps its names
         # the splits are drawn once: the search and the out-of-fold rows share them
         splits = list(self._folds().split(X, y))
+        # a training fold under 10 rows has no 10% early-stopping holdout
+        smallest = min(len(train) for train, _ in splits)
+        pipeline = self._pipeline(X, early_stopping=smallest >= 10)
+        step = pipeline.steps[-1][0]
+        grid = {
+            f"{step}__{network}": [
+                tuple(v) if name == "hidden_layer_sizes" else v
+                for v in getattr(self, name)
+            ]
+            for name, network in CANDIDATE_PARAMS.items()
+        }
+        search_scoring, judge, *_ = _SCORINGS[self.scoring]
         Y = encode_targets(y).Y
         Y = indicator_01(Y.toarray() if sp.issparse(Y) else Y)
         recorder = OOFRecorder(
@@ -374,6 +387,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
+        tags.classifier_tags.multi_class = False
         tags.target_tags.multi_output = True
         tags.input_tags.sparse = True
         return tags

@@ -33,7 +33,7 @@ from sklearn.model_selection import ParameterGrid
 
 from . import _manifest
 from ._classifier import MultiLabelMLPClassifier
-from ._classifier_cv import _SCORINGS, MultiLabelMLPClassifierCV
+from ._classifier_cv import _SCORINGS, CANDIDATE_PARAMS, MultiLabelMLPClassifierCV
 from .model_selection import (
     MultilabelStratifiedKFold,
     MultilabelStratifiedShuffleSplit,
@@ -59,13 +59,7 @@ _SPLITTERS = {
     )
 }
 _SPLITTER = "__splitter__"
-_CANDIDATES = {  # the CV's parameter -> the classifier's parameter it searches
-    "hidden_layer_sizes": "hidden_layer_sizes",
-    "dropouts": "dropout",
-    "alphas": "alpha",
-    "learning_rates": "learning_rate",
-    "losses": "loss",
-}
+_CANDIDATES = CANDIDATE_PARAMS  # the CV's parameter -> the classifier's it lists
 # passed on to every network, so checked by the classifier's own constraints
 _NETWORK = (
     "epochs",

@@ -27,61 +27,8 @@ TINY = dict(
     random_state=0,
 )
 
-# Every expected failure, with the reason it is expected. All but the last
-# need a fix in _classifier_cv.py; with the three fixes below applied (tried on a
-# subclass), every check but the last passes.
-MULTICLASS = (
-    "_classifier_cv.py refuses a multiclass y but leaves the tag "
-    "classifier_tags.multi_class=True, so the check gives it 3 classes; fix: set "
-    "it False in __sklearn_tags__ and start the error 'Only binary classification "
-    "is supported.'"
-)
-X_UNCHECKED = (
-    "_classifier_cv.py does not validate X before y and the search; fix: "
-    "validate_data(self, X, accept_sparse='csr', dtype='numeric') first in fit "
-    "and search that array (a DataFrame as given, for its names)"
-)
-TINY_FOLDS = (
-    "_classifier_cv.py: on 10 rows a 2-fold training fold of 5 rows has no "
-    "early-stopping holdout (validation_fraction=0.1 gives 0 rows); fix: "
-    "early_stopping=False when the smallest training fold has under 10 rows"
-)
+# Every expected failure, with the reason it is expected.
 EXPECTED_FAILED_CHECKS = {
-    **dict.fromkeys(
-        [
-            "check_classifiers_classes",
-            "check_dict_unchanged",
-            "check_dont_overwrite_parameters",
-            "check_estimator_sparse_tag",
-            "check_estimators_fit_returns_self",
-            "check_estimators_overwrite_params",
-            "check_f_contiguous_array_estimator",
-            "check_fit2d_predict1d",
-            "check_fit_score_takes_y",
-            "check_methods_sample_order_invariance",
-            "check_methods_subset_invariance",
-            "check_n_features_in_after_fitting",
-            "check_positive_only_tag_during_fit",
-            "check_readonly_memmap_input",
-            "check_supervised_y_2d",
-        ],
-        MULTICLASS,
-    ),
-    "check_dtype_object": f"{MULTICLASS}; then {X_UNCHECKED}",
-    # a list, an object without .shape, a COO/DIA/BSR matrix reach the search
-    **dict.fromkeys(
-        [
-            "check_classifier_data_not_an_array",
-            "check_classifiers_train",
-            "check_complex_data",
-            "check_estimator_sparse_array",
-            "check_estimator_sparse_matrix",
-        ],
-        X_UNCHECKED,
-    ),
-    "check_estimators_nan_inf": f"{X_UNCHECKED}; {TINY_FOLDS}",
-    "check_classifiers_one_label": TINY_FOLDS,
-    "check_fit2d_1feature": TINY_FOLDS,
     "check_class_weight_classifiers": (
         "by design: threshold='auto' tunes the threshold on out-of-fold "
         "probabilities for scoring, which undoes the shift class_weight={0: 1000, "
