@@ -212,6 +212,8 @@ def render_table():
     for out in parts:
         frame = pd.DataFrame(out["records"])
         lines.append(f"## {out['part']}: {out['protocol']}\n")
+        if out.get("note"):
+            lines.append(out["note"] + "\n")
         for dataset, block in frame.groupby("dataset", sort=False):
             lines.append(f"### {dataset}\n")
             lines.append(_dataset_table(block))
@@ -307,6 +309,9 @@ def _verdict(frame, choices):
             f"| {dataset} | {'; '.join(beats)} | {f:.3f} vs {rf:.3f} / {bp:.3f} | "
             f"{rule_test} | {ratio:.0f}x |"
         )
+    missing = [d for d in _PUBLISHED_F1 if d not in set(frame.dataset)]
+    if missing:
+        lines.append(f"\nNot in this run: {', '.join(missing)}.")
     lines.append(
         f"\nBeats BR and CC on both measures: {wins} of {n} "
         f"(target 7). Reaches the published RF-PCT micro-F1: {reach} (target 4). "
