@@ -16,6 +16,7 @@ from ._threshold_counts import from_counts, row_scores
 from ._threshold_search import common_threshold, tune_thresholds
 
 __all__ = [
+    "DEFAULT_GLOBAL_MARGIN",
     "DEFAULT_MARGIN",
     "DEFAULT_MIN_POSITIVES",
     "DEFAULT_SHRINKAGE",
@@ -35,6 +36,7 @@ RULES = ("none", "global", "per_label")
 # (inside that choice, shrinking per-label thresholds lost gains and kept no
 # test split from backfiring that the margin did not).
 DEFAULT_MARGIN = 2.0
+DEFAULT_GLOBAL_MARGIN = 0.0
 DEFAULT_SHRINKAGE = 0.0
 DEFAULT_MIN_POSITIVES = 0
 _ROW_METRICS = ("f1_samples", "jaccard_samples", "exact_match")
@@ -129,6 +131,7 @@ def choose_threshold_rule(
     shrinkage=DEFAULT_SHRINKAGE,
     min_positives=DEFAULT_MIN_POSITIVES,
     margin=DEFAULT_MARGIN,
+    global_margin=DEFAULT_GLOBAL_MARGIN,
     n_bootstrap=200,
     random_state=None,
 ):
@@ -155,9 +158,13 @@ def choose_threshold_rule(
     shrinkage, min_positives :
         Of the per-label rule (:func:`tune_thresholds`).
     margin : float, default=2.0
-        Standard errors a more complex rule must gain by; 0 takes the best
-        cross-fitted score. 2 was chosen by cross-validation on the training
-        rows of eight MULAN data sets (benchmarks/results/thresholds_rules.md).
+        Standard errors per-label thresholds must gain by over the rule chosen
+        before them; 0 takes the better cross-fitted score. 2 was chosen by
+        cross-validation on the training rows of eight MULAN data sets
+        (benchmarks/results/thresholds_rules.md).
+    global_margin : float, default=0.0
+        The same for one global threshold over the untuned 0.5 (``"none"``),
+        chosen by that measurement too.
     n_bootstrap : int, default=200
     random_state : int, RandomState instance or None, default=None
         The halves and the bootstrap.
@@ -183,7 +190,7 @@ def choose_threshold_rule(
         n_bootstrap=n_bootstrap,
         random_state=random_state,
     )
-    return pick_rule(scores, boot, margin), scores
+    return pick_rule(scores, boot, margin, global_margin), scores
 
 
 def cross_fit_rules(
@@ -226,13 +233,15 @@ def cross_fit_rules(
     return scores, {rule: np.concatenate(b) for rule, b in boot.items()}
 
 
-def pick_rule(scores, boot, margin=DEFAULT_MARGIN):
+def pick_rule(scores, boot, margin=DEFAULT_MARGIN, global_margin=DEFAULT_GLOBAL_MARGIN):
     """From the first (simplest) rule on, a rule replaces the one chosen so far
-    when it scores higher by more than ``margin`` bootstrap standard errors."""
+    when it scores higher by more than ``margin`` bootstrap standard errors
+    (``global_margin`` for ``global`` over ``none``)."""
     rules = list(scores)
     chosen = rules[0]
     for rule in rules[1:]:
+        needed = global_margin if rule == "global" else margin
         gain = boot[rule] - boot[chosen]
-        if scores[rule] > scores[chosen] and gain.mean() > margin * gain.std():
+        if scores[rule] > scores[chosen] and gain.mean() > needed * gain.std():
             chosen = rule
     return chosen

@@ -459,6 +459,17 @@ def test_auto_needs_a_clear_gain_to_leave_the_simpler_rule(different_labels):
     assert choose_threshold_rule(Y, P, "f1", rules=("per_label",))[0] == "per_label"
 
 
+def test_global_margin_guards_only_the_step_from_the_untuned_threshold(
+    one_calibration,
+):
+    Y, P = one_calibration
+    kwargs = dict(rules=("none", "global", "per_label"), random_state=0)
+    rule, scores = choose_threshold_rule(Y, P, "f1_micro", **kwargs)
+    assert rule == "global" and scores["global"] > scores["none"]
+    strict = choose_threshold_rule(Y, P, "f1_micro", global_margin=1e9, **kwargs)
+    assert strict[0] == "none"
+
+
 def test_tuned_classifier_rules(tutorial_like_data):
     X, Y = tutorial_like_data
     kwargs = dict(cv=3, random_state=0)
