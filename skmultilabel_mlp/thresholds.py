@@ -74,6 +74,11 @@ class TunedThresholdMultiLabelClassifier(
         predicts the other, both ways, and per-label must beat global by more
         than 2 bootstrap standard errors of the difference (see
         :func:`~skmultilabel_mlp._threshold_rules.choose_threshold_rule`).
+        On the MULAN test splits of eight data sets (3 seeds), "auto" was
+        worse than the global threshold on 1 of 8 for micro-F1, 1 for
+        macro-F1 and 2 for Hamming loss (by at most 0.008, 0.0014 and
+        0.0016, each in 1 of 3 seeds); forced per-label thresholds on 5, 1
+        and 3 (see the user guide).
     cv : int or cross-validation splitter, default=5
         An int gives :class:`~skmultilabel_mlp.model_selection.MultilabelStratifiedKFold`
         with shuffling.
@@ -85,8 +90,9 @@ class TunedThresholdMultiLabelClassifier(
         one towards its own optimum by ``n_pos / (n_pos + shrinkage)``, its
         known positive rows ``n_pos`` (see :func:`tune_thresholds`). 0: no
         shrinkage. With ``threshold_rule="auto"`` shrinkage only lowered the
-        gains in the measurement; with ``"per_label"`` forced, 30 made fewer
-        test splits worse on micro-F1 and Hamming loss, and more on macro-F1.
+        gains in the measurement; with ``"per_label"`` forced, 30 was the best
+        k on the training rows and was worse than the global threshold on 4,
+        0 and 1 of the 8 test splits (micro-F1, macro-F1, Hamming loss).
     min_positives : int, default=0
         Labels with fewer positive rows keep the global threshold (with
         ``shrinkage=None`` and a label-wise ``scoring``: 0.5, as in 0.1).
