@@ -139,48 +139,51 @@ def _choices(records, dataset, data_or_folds):
     return out
 
 
-def run_split():
+def _run_datasets(names, splits_of):
+    """Every estimator on each dataset: ``(records, each dataset's CV choices)``.
+
+    ``splits_of(data) -> (cv, test_rows)``: the ``run_benchmark`` cv and a
+    function from a split's name to its test ``(X, Y)``.
+    """
     all_records, chosen = None, {}
-    for name in SPLIT_DATASETS:
+    for name in names:
         data = load_npz(shared_data() / name / f"{name}.npz")
+        cv, test_rows = splits_of(data)
         records = run_benchmark(
-            _baselines(), {name: data}, cv="predefined", return_estimators=True
+            _baselines(), {name: data}, cv=cv, return_estimators=True
         )
-        test = (data.X_test, data.Y_test)
-        chosen[name] = _choices(records, name, lambda split, test=test: test)
-        if all_records is None:
-            all_records = records
-        else:
-            all_records.extend(records)
-        print(f"{name}: done", flush=True)
-    _save(
-        "split", all_records, {"protocol": "MULAN train/test split", "choices": chosen}
-    )
-
-
-def run_cv():
-    all_records, chosen = None, {}
-    for name in CV_DATASETS:
-        data = load_npz(shared_data() / name / f"{name}.npz")
-        cv = MultilabelStratifiedKFold(5, shuffle=True, random_state=SEED)
-        folds = list(cv.split(data.X, data.Y))
-        records = run_benchmark(
-            _baselines(), {name: data}, cv=folds, return_estimators=True
-        )
-
-        def test_rows(split, data=data, folds=folds):
-            test = folds[int(split.split()[-1])][1]
-            return data.X[test], data.Y[test]
-
         chosen[name] = _choices(records, name, test_rows)
         if all_records is None:
             all_records = records
         else:
             all_records.extend(records)
         print(f"{name}: done", flush=True)
+    return all_records, chosen
+
+
+def run_split():
+    def splits_of(data):
+        return "predefined", lambda split: (data.X_test, data.Y_test)
+
+    records, chosen = _run_datasets(SPLIT_DATASETS, splits_of)
+    _save("split", records, {"protocol": "MULAN train/test split", "choices": chosen})
+
+
+def run_cv():
+    def splits_of(data):
+        cv = MultilabelStratifiedKFold(5, shuffle=True, random_state=SEED)
+        folds = list(cv.split(data.X, data.Y))
+
+        def test_rows(split):  # "fold 3"
+            test = folds[int(split.split()[-1])][1]
+            return data.X[test], data.Y[test]
+
+        return folds, test_rows
+
+    records, chosen = _run_datasets(CV_DATASETS, splits_of)
     _save(
         "cv",
-        all_records,
+        records,
         {"protocol": "5-fold multilabel-stratified CV, all rows", "choices": chosen},
     )
 
