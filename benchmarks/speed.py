@@ -35,12 +35,13 @@ process, and importing Keras is timed on its own, before anything else:
   the first layer needs no input gradient, so the floor overstates the
   arithmetic by about 10%).
 - ``sparse``: 50,000 x 50,000 CSR at 0.1% density, 2,000 labels, 256 hidden,
-  batch 256, 2 epochs: seconds per epoch and peak memory vs the dense size of X.
+  batch 256, 2 epochs: seconds per epoch and peak memory vs the dense size of X;
+  ``sparse_lazy`` the same with ``optimizer="lazy_adam"``.
 
 Every case runs with the TensorFlow backend and again with ``KERAS_BACKEND=jax``
 when JAX is installed. Results: ``results/speed.json`` and ``results/speed.md``.
 
-    python benchmarks/speed.py [fit cv search yeast_ours yeast_sklearn large sparse]
+    python benchmarks/speed.py [fit cv search yeast_ours yeast_sklearn large sparse sparse_lazy]
 """
 
 import json
@@ -56,7 +57,16 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 
 RESULTS = Path(__file__).parent / "results"
-CASES = ("fit", "cv", "search", "yeast_ours", "yeast_sklearn", "large", "sparse")
+CASES = (
+    "fit",
+    "cv",
+    "search",
+    "yeast_ours",
+    "yeast_sklearn",
+    "large",
+    "sparse",
+    "sparse_lazy",
+)
 
 
 def _peak_mb():
@@ -379,7 +389,7 @@ def _random_csr(rng, n_rows, n_cols, per_row, dtype=np.float32):
     return matrix
 
 
-def case_sparse():
+def case_sparse(optimizer="adam"):
     from skmultilabel_mlp import MultiLabelMLPClassifier
 
     n, d, L = 50_000, 50_000, 2000
@@ -389,7 +399,7 @@ def case_sparse():
     Y.data[:] = 1
     before = _peak_mb()
     clf = MultiLabelMLPClassifier(
-        (256,), batch_size=256, epochs=2, random_state=0, verbose=1
+        (256,), batch_size=256, epochs=2, random_state=0, verbose=1, optimizer=optimizer
     )
     seconds = _epoch_seconds(lambda: clf.fit(X, Y))
     return {
@@ -401,6 +411,11 @@ def case_sparse():
         "nnz_X": int(X.nnz),
         "nnz_Y": int(Y.nnz),
     }
+
+
+def case_sparse_lazy():
+    """The ``sparse`` case with ``optimizer="lazy_adam"`` (``_engine._lazy``)."""
+    return case_sparse("lazy_adam")
 
 
 def _run_case(case, backend):

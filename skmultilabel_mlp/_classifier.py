@@ -57,9 +57,13 @@ class MultiLabelMLPClassifier(
         L2 penalty: ``alpha * sum(W ** 2)`` of every kernel is added to the loss
         (Keras' ``L2`` regulariser; sklearn's MLP scales its ``alpha`` by
         ``1 / (2 n_samples)`` instead).
-    optimizer : {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}, \
-default="adam"
-        Keras optimiser.
+    optimizer : {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad", \
+"lazy_adam"}, default="adam"
+        Keras optimiser. ``"lazy_adam"``: with sparse ``X`` on the compiled
+        engine, a step updates only the first-layer kernel rows of the
+        features its batch has non-zeros in (PyTorch's ``SparseAdam``); every
+        other weight, and dense ``X``, takes Adam's step. See
+        :ref:`lazy-adam`.
     learning_rate : float > 0, default=1e-3
         Optimiser learning rate.
     batch_size : int >= 1, default=32

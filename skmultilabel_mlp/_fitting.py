@@ -8,6 +8,8 @@ copy's rows, and record what training learned; nothing outside the class sets
 a fitted attribute.
 """
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import _fit_context
@@ -80,6 +82,15 @@ class FittingMixin:
             return self
         # Keras callbacks: the scikeras fit, epoch by epoch
         self._check_params()
+        if self.optimizer == "lazy_adam" and sp.issparse(X):
+            warnings.warn(
+                "optimizer='lazy_adam' updates only the first-layer rows a batch "
+                "touches on the compiled engine; with Keras callbacks the fit runs "
+                "in Keras, where it is Adam on every row. Leave out callbacks for "
+                "the lazy updates.",
+                UserWarning,
+                stacklevel=4,
+            )
         X = self._validate_features(X, reset=True)
         targets = _multiclass.encode(y, missing_label=self.missing_label)
         sample_weight = self._check_rows(X, targets, sample_weight)

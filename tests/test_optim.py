@@ -4,13 +4,16 @@ import numpy as np
 import pytest
 
 from skmultilabel_mlp._engine import OPTIMIZERS
+from skmultilabel_mlp._engine._spec import KERAS_OPTIMIZERS
 
 
 def _keras_steps(name, params, grads_per_step, learning_rate):
     import keras
 
     variables = [keras.Variable(p) for p in params]
-    opt = type(keras.optimizers.get(name))(learning_rate=learning_rate)
+    opt = type(keras.optimizers.get(KERAS_OPTIMIZERS[name]))(
+        learning_rate=learning_rate
+    )
     for grads in grads_per_step:
         opt.apply(grads, variables)
     return [keras.ops.convert_to_numpy(v) for v in variables]

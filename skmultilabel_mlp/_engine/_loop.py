@@ -27,17 +27,10 @@ grow with the number of epochs.
 
 from dataclasses import dataclass
 
-import keras
 from keras import ops
 
-from . import _optim, _random
-from ._losses import (
-    bce_terms,
-    focusing_logit_terms,
-    head_losses,
-    pos_weight_of,
-    sum_last,
-)
+from . import _lazy, _optim, _random
+from ._objective import batch_loss, gather_x, validation_loss
 
 __all__ = ["Program", "train"]
 
@@ -79,6 +72,8 @@ class Program:
     #: copy shifts its negatives' probabilities by a ``clip`` above 0
     focusing: bool = False
     clipped: bool = False
+    #: the first layer's rows take lazy Adam steps (``_lazy``; sparse rows)
+    lazy: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,7 +86,8 @@ class Kit:
     indices (``keras.ops.take`` adds a negative-index fix-up to every gather);
     ``step`` is ``_optim.step``, or a compiled version of it; ``report(listener,
     epoch, losses, val_losses)`` hands an epoch's losses to ``_progress.dispatch`` on
-    the host.
+    the host; ``rows`` makes the row store of a lazy program (``_lazy``) and
+    ``argsort`` is a stable sort.
     """
 
     value_and_grad: object
@@ -99,137 +95,8 @@ class Kit:
     take: object
     step: object = _optim.step
     report: object = None
-
-
-def _gather_x(data, idx, program, take):
-    """Each copy's feature rows: dense (K, B, d), or sparse ``(columns, values)``."""
-    if not program.sparse_x:
-        return take(data["X"], idx, 0)
-    return take(data["Xcols"], idx, 0), take(data["Xvals"], idx, 0)
-
-
-def _first_product(x, W, matmul, take):
-    """``x @ W`` per copy; sparse rows gather the kernel rows they touch.
-
-    For sparse rows ``(columns, values)`` (K, B, r) the product is the sum of
-    ``values`` times the rows of ``W`` (K, d, h) at ``columns``: a batch costs
-    what its non-zeros touch, never a dense ``(B, d)`` block. Padding slots
-    (column 0, value 0) add nothing.
-    """
-    if not isinstance(x, tuple):
-        return matmul(x, W)
-    cols, vals = x
-    K, d = W.shape[0], W.shape[1]
-    flat = ops.reshape(W, (-1, W.shape[2]))
-    offsets = ops.reshape(ops.arange(K, dtype="int32") * d, (K, 1, 1))
-    rows = take(flat, cols + offsets, 0)  # (K, B, r, h)
-    return ops.einsum("kbrh,kbr->kbh", rows, vals)
-
-
-# Sums over one copy's rows, labels or units are written as products with ones.
-# A reduction's order of additions depends on the whole array's shape in
-# XLA's CPU emitter (the bias gradient of copy 0 of 10 stacked copies differed
-# from its solo fit's by 2e-6), while a batched product computes every copy
-# with the kernel it would use alone: so a copy's numbers do not depend on how
-# many copies train beside it (one seed, one result).
-
-
-def _add_bias(product, b):
-    """``product + b`` per copy, with a bias gradient that is a product too."""
-    ones = ops.ones(ops.shape(product)[:2], product.dtype)
-    return product + ops.einsum("kb,kh->kbh", ones, b)
-
-
-def _forward(params, x, data, program, kit, drop_keys=None):
-    """Logits (K, B, L); dropout after each hidden layer when ``drop_keys``."""
-    activation = keras.activations.get(program.activation)
-    h = x
-    for i in range(program.n_hidden):
-        W, b = params[2 * i], params[2 * i + 1]
-        product = (
-            _first_product(h, W, kit.matmul, kit.take) if i == 0 else kit.matmul(h, W)
-        )
-        h = activation(_add_bias(product, b))
-        if program.padded_units:
-            h = h * data["unit_masks"][i][:, None, :]
-        if drop_keys is not None:
-            rate = data["dropout"][:, None, None]
-            u = _random.dropout_uniform(drop_keys, i, h.shape[1], h.shape[2])
-            h = ops.where(u >= rate, h / (1.0 - rate), 0.0)
-    if program.n_hidden == 0:
-        return _add_bias(
-            _first_product(h, params[-2], kit.matmul, kit.take), params[-1]
-        )
-    return _add_bias(kit.matmul(h, params[-2]), params[-1])
-
-
-def _row_losses(params, idx, valid, data, program, kit, drop_keys=None):
-    """Each copy's weighted per-row losses (K, B) and their weights' sums (K,).
-
-    Rows past the end of a copy's batch (``valid`` false) gather a real row and
-    get weight 0; unknown targets are left out of the sum.
-    """
-    x = _gather_x(data, idx, program, kit.take)
-    y = kit.take(data["Y"], idx, 0)
-    if program.masked:
-        known = ops.logical_not(ops.isnan(y))
-        y = ops.where(known, y, 0.0)
-    z = _forward(params, x, data, program, kit, drop_keys)
-    if program.heads:
-        rows = head_losses(z, y, known if program.masked else None, data, program)
-    else:
-        pos_weight = pos_weight_of(data, program)
-        if program.focusing:
-            terms = focusing_logit_terms(z, y, pos_weight, data, program)
-        else:
-            # y softplus(-z) + (1 - y) softplus(z), softplus(z) = z + softplus(-z)
-            terms = bce_terms(z, y, pos_weight)
-        if program.masked:
-            terms = ops.where(known, terms, 0.0)
-        rows = sum_last(terms) / y.shape[2]
-    valid = ops.cast(valid, "float32")
-    weights = kit.take(data["w"], idx, 0) * valid if program.weighted else valid
-    return rows * weights, sum_last(weights)
-
-
-def _mean(total, weight):
-    """``total / weight``, 0 where a copy has no weight (no rows, or all weights 0)."""
-    some = ops.greater(weight, 0.0)
-    return ops.where(some, total / ops.where(some, weight, 1.0), 0.0)
-
-
-def _penalty(params, data):
-    return data["alpha"] * sum(ops.sum(ops.square(W), axis=(1, 2)) for W in params[::2])
-
-
-def _batch_loss(params, idx, valid, drop_keys, data, program, kit):
-    """Each copy's loss on its batch (K,): the (weighted) mean row loss plus L2."""
-    rows, weight = _row_losses(params, idx, valid, data, program, kit, drop_keys)
-    loss = _mean(sum_last(rows), weight)
-    if program.alpha:
-        loss = loss + _penalty(params, data)
-    return loss
-
-
-def _validation_loss(params, data, program, kit):
-    """Each copy's loss on its validation rows (K,), as Keras' ``val_loss``."""
-    vrows, v_k = data["vrows"], data["v_k"]
-    V, VB = ops.shape(vrows)[1], program.val_batch
-
-    def chunk(c, total):
-        pos = c * VB + ops.arange(VB)
-        valid = ops.less(pos[None, :], v_k[:, None])
-        idx = kit.take(vrows, ops.minimum(pos, V - 1), 1)
-        rows, weight = _row_losses(params, idx, valid, data, program, kit)
-        return total[0] + sum_last(rows), total[1] + weight
-
-    n_chunks = (ops.max(v_k) + VB - 1) // VB
-    zeros = ops.zeros(v_k.shape, "float32")
-    total, weight = ops.fori_loop(0, n_chunks, chunk, (zeros, zeros))
-    loss = _mean(total, weight)
-    if program.alpha:
-        loss = loss + _penalty(params, data)
-    return loss
+    rows: object = None
+    argsort: object = ops.argsort
 
 
 def _per_copy(value, like):
@@ -271,9 +138,11 @@ def train(params, data, program, kit):
     else:
         opt_state = _optim.init_state(program.optimizer, params)
         t0, epoch0 = ops.zeros((K,), "float32"), 0
+    first_shape = tuple(params[0].shape)  # (K, d, h)
+    d, h = first_shape[1], first_shape[2]
 
     def loss_fn(p, idx, valid, drop_keys):
-        return _batch_loss(p, idx, valid, drop_keys, data, program, kit)
+        return batch_loss(p, idx, valid, drop_keys, data, program, kit)
 
     def run_epoch(epoch, params, opt_state, t, active):
         order = _random.shuffled_positions(
@@ -291,20 +160,37 @@ def train(params, data, program, kit):
             drop_keys = (
                 _random.stream(seeds, _random.DROPOUT, t) if program.dropout else None
             )
-            losses, grads = kit.value_and_grad(loss_fn, params, idx, valid, drop_keys)
+            if program.lazy:  # the gradient of the rows the batch touches
+                cols, vals = gather_x(data, idx, program, kit.take)
+                slot = _lazy.slots(cols, vals, valid, d)
+                first = _lazy.read_rows(kit.rows, params, slot, cols, h)
+                losses, grads = kit.value_and_grad(
+                    loss_fn, [first, *list(params[1:])], idx, valid, drop_keys
+                )
+                if program.alpha:
+                    losses = losses + _lazy.penalty(kit.rows, params, data, d)
+            else:
+                losses, grads = kit.value_and_grad(
+                    loss_fn, params, idx, valid, drop_keys
+                )
             count = ops.sum(ops.cast(valid, "float32"), axis=1)
             # one copy takes every step; stacked copies skip once out of rows
             on = None if program.single else count > 0
             t = t + (1.0 if on is None else ops.cast(on, "float32"))
-            params, opt_state = kit.step(
-                program.optimizer,
-                params,
-                grads,
-                opt_state,
-                t,
-                data["learning_rate"],
-                on,
-            )
+            if program.lazy:
+                params, opt_state = _lazy.update(
+                    params, grads, opt_state, t, data, program, kit, slot, on
+                )
+            else:
+                params, opt_state = kit.step(
+                    program.optimizer,
+                    params,
+                    grads,
+                    opt_state,
+                    t,
+                    data["learning_rate"],
+                    on,
+                )
             return params, opt_state, t, loss_sum + losses * count, count_sum + count
 
         zeros = ops.zeros((K,), "float32")
@@ -328,12 +214,15 @@ def train(params, data, program, kit):
             # Keras' EarlyStopping: count the epoch, reset on an improvement
             # by more than min_delta (val_loss < best - min_delta), stop once
             # the count reaches patience
-            val = _validation_loss(params, data, program, kit)
+            weights = params
+            if program.lazy:  # the row store's kernel, read once an epoch
+                weights = _lazy.dense(kit.rows, params, opt_state, first_shape)[0]
+            val = validation_loss(weights, data, program, kit)
             hist_val = record(hist_val, epoch, val, active)
             improved = active & ((val + data["min_delta"] < best_val) | (epoch == 0))
             best_params = [
                 ops.where(_per_copy(improved, p), p, q)
-                for p, q in zip(params, best_params)
+                for p, q in zip(weights, best_params)
             ]
             best_val = ops.where(improved, val, best_val)
             wait = ops.where(active, ops.where(improved, 0, wait + 1), wait)
@@ -365,6 +254,8 @@ def train(params, data, program, kit):
         ops.full((K,), float("inf")),
         ops.zeros((K,), "int32"),
     )
+    if program.lazy:
+        params, opt_state = _lazy.start(kit.rows, params, opt_state)
     state = (
         ops.convert_to_tensor(0, "int32"),
         list(params),
@@ -380,6 +271,8 @@ def train(params, data, program, kit):
     _, params, opt_state, t, (best_params, _, _), _, hist_loss, hist_val, epochs_run = (
         out
     )
+    if program.lazy:
+        params, opt_state = _lazy.dense(kit.rows, params, opt_state, first_shape)
     if program.early_stopping:
         params = best_params  # Keras' restore_best_weights: the best epoch's
     if program.keep_state:

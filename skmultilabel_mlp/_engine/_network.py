@@ -9,6 +9,7 @@ import keras
 import numpy as np
 
 from ._losses import focusing_terms
+from ._spec import KERAS_OPTIMIZERS
 
 __all__ = [
     "MaskedBinaryCrossentropy",
@@ -327,7 +328,9 @@ def build_trained(layers, spec):
 
 def compile_like_solo(model, optimizer, learning_rate, loss, steps_per_epoch=1):
     """Compile ``model`` with the optimiser, loss and steps per execution of a fit."""
-    opt = type(keras.optimizers.get(optimizer))(learning_rate=learning_rate)
+    opt = type(keras.optimizers.get(KERAS_OPTIMIZERS[optimizer]))(
+        learning_rate=learning_rate
+    )
     model.compile(
         optimizer=opt,
         loss=loss,

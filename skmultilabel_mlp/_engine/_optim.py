@@ -25,7 +25,7 @@ _INITIAL_ACCUMULATOR = 0.1  # Adagrad
 def init_state(name, params):
     """The optimiser's slots for ``params``, as a list of arrays (and per-copy scalars)."""
     zeros = [ops.zeros_like(p) for p in params]
-    if name in ("adam", "adamw"):
+    if name in ("adam", "adamw", "lazy_adam"):
         return [zeros, [ops.zeros_like(p) for p in params]]
     if name == "nadam":
         K = params[0].shape[0]
@@ -152,6 +152,8 @@ def _sgd(params, grads, state, t, lr):
 
 _RULES = {
     "adam": _adam,
+    # dense weights take Adam's step; a sparse first layer's lazy one is ``_lazy``
+    "lazy_adam": _adam,
     "adamw": _adamw,
     "nadam": _nadam,
     "rmsprop": _rmsprop,

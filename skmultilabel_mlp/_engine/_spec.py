@@ -13,6 +13,7 @@ __all__ = [
     "ACTIVATIONS",
     "DEFAULT_HIDDEN_LAYER_SIZES",
     "INITIALIZERS",
+    "KERAS_OPTIMIZERS",
     "OPTIMIZERS",
     "OPTIMIZER_SLOTS",
     "EarlyStopping",
@@ -30,11 +31,15 @@ INITIALIZERS = (
     "lecun_normal",
 )
 DEFAULT_HIDDEN_LAYER_SIZES = (20,)
-OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad")
+OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad", "lazy_adam")
+#: the Keras optimiser of each name (``lazy_adam`` is Adam wherever a whole
+#: kernel is updated: dense ``X``, the Keras path; see ``_lazy``)
+KERAS_OPTIMIZERS = {name: name for name in OPTIMIZERS} | {"lazy_adam": "adam"}
 #: each optimiser's state laid flat (``_optim.flatten_state``): groups of one
 #: array per weight array, or one per-copy scalar; what ``partial_fit`` keeps
 OPTIMIZER_SLOTS = {
     "adam": ("weights", "weights"),
+    "lazy_adam": ("weights", "weights"),
     "adamw": ("weights", "weights"),
     "nadam": ("weights", "weights", "scalar"),
     "rmsprop": ("weights",),

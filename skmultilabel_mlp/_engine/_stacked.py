@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _progress
+from ._lazy import uses_lazy
 from ._loop import Program
 from ._losses import focusing_data
 from ._network import initial_weights
@@ -209,6 +210,7 @@ def _train_group(
         heads=spec0.heads,
         focusing=spec0.loss.structure[0],
         clipped=spec0.loss.structure[1],
+        lazy=uses_lazy(spec0.optimizer, "Xcols" in features),
     )
     train_rows, n_k = _pad_rows(rows)
     vrows, v_k = _pad_rows([np.zeros(0, int) if v is None else v for v in val_rows])

@@ -98,8 +98,46 @@ def _report(listener, epoch, losses, val_losses):
     jax.debug.callback(_progress.dispatch, listener, epoch, losses, val_losses)
 
 
+class _ArrayRows:
+    """The row store of a lazy program (``_lazy``): one array the loop carries,
+    the kernel and its two moments side by side, ``(K*d, 3h)``.
+
+    XLA updates a loop-carried array's rows in place, one row at a time (its
+    CPU scatter is a loop): one array of all three costs a third of three.
+    """
+
+    def start(self, W, m, v):
+        return jnp.concatenate([W, m, v], axis=1), jnp.float32(0), jnp.float32(0)
+
+    def gather_first(self, handle, index, h):
+        return jnp.take(handle[:, :h], index, axis=0, mode="clip")
+
+    def gather_all(self, handles, index):
+        rows = jnp.take(handles[0], index, axis=0, mode="clip")
+        return jnp.split(rows, 3, axis=1)
+
+    def scatter(self, handles, index, values, n):
+        # entries past the n distinct rows are dropped (an out-of-range index)
+        index = jnp.where(jnp.arange(index.shape[0]) < n, index, handles[0].shape[0])
+        rows = jnp.concatenate(values, axis=1)
+        return (handles[0].at[index].set(rows, mode="drop"), *tuple(handles[1:]))
+
+    def elementwise(self, fn):
+        return fn
+
+    def dense_first(self, handle):
+        return handle[:, : handle.shape[1] // 3]
+
+    def dense(self, handles):
+        return tuple(jnp.split(handles[0], 3, axis=1))
+
+
 _KIT = _loop.Kit(
-    value_and_grad=_value_and_grad, matmul=_matmul, take=_take, report=_report
+    value_and_grad=_value_and_grad,
+    matmul=_matmul,
+    take=_take,
+    report=_report,
+    rows=_ArrayRows(),
 )
 
 

@@ -10,6 +10,7 @@ so the graph runs without it.
 """
 
 import dataclasses
+import threading
 
 import numpy as np
 import tensorflow as tf
@@ -57,8 +58,74 @@ def _report(listener, epoch, losses, val_losses):
     )
 
 
+def _stable_argsort(x):
+    return tf.argsort(x, stable=True)
+
+
+class _VariableRows:
+    """The row store of a lazy program (``_lazy``): the first kernel and its
+    moments as variables, so a step's scatter writes its rows in place (a
+    scatter into a loop-carried tensor copies the whole kernel at every step).
+
+    The loop carries a token in place of each array; every read and write
+    waits for the token of the write before it. One training at a time uses
+    the variables (``lock``).
+    """
+
+    def __init__(self, shape):
+        self.variables = [
+            tf.Variable(tf.zeros(shape, tf.float32), trainable=False) for _ in range(3)
+        ]
+        self.lock = threading.Lock()
+        self._compiled = {}
+
+    def start(self, *arrays):
+        writes = [v.assign(a) for v, a in zip(self.variables, arrays)]
+        with tf.control_dependencies(writes):
+            token = tf.constant(0.0)
+        return (token,) * len(arrays)
+
+    def gather_first(self, handle, index, h):
+        with tf.control_dependencies([handle]):
+            return tf.gather(self.variables[0], index)
+
+    def gather_all(self, handles, index):
+        with tf.control_dependencies([handles[0]]):
+            return tuple(tf.gather(v, index) for v in self.variables)
+
+    def scatter(self, handles, index, values, n):
+        with tf.control_dependencies([handles[0]]):
+            index = index[:n]
+            writes = [
+                v.scatter_update(tf.IndexedSlices(x[:n], index))
+                for v, x in zip(self.variables, values)
+            ]
+        with tf.control_dependencies(writes):
+            token = tf.identity(handles[0])
+        return (token,) * len(handles)
+
+    def elementwise(self, fn):
+        """``fn`` compiled by XLA: a dozen element-wise passes fused into one
+        (compiled once per batch width, the fit's number of slots)."""
+        if fn not in self._compiled:
+            self._compiled[fn] = tf.function(fn, jit_compile=True, autograph=False)
+        return self._compiled[fn]
+
+    def dense_first(self, handle):
+        with tf.control_dependencies([handle]):
+            return self.variables[0].read_value()
+
+    def dense(self, handles):
+        with tf.control_dependencies([handles[0]]):
+            return tuple(v.read_value() for v in self.variables)
+
+
 _KIT = _loop.Kit(
-    value_and_grad=_value_and_grad, matmul=_matmul, take=_take, report=_report
+    value_and_grad=_value_and_grad,
+    matmul=_matmul,
+    take=_take,
+    report=_report,
+    argsort=_stable_argsort,
 )
 # Beyond a million weights the optimiser update's dozen element-wise passes
 # over them cost more than XLA's launch and compilation: XLA fuses them into
@@ -95,12 +162,18 @@ def _function(program, params, data):
     if key not in _functions:
         weights = sum(int(np.prod(p.shape)) for p in params)
         kit = _FUSED_KIT if weights > FUSED_UPDATE_WEIGHTS else _KIT
+        lock = None
+        if program.lazy:
+            K, d, h = params[0].shape
+            kit = dataclasses.replace(kit, rows=_VariableRows((K * d, h)))
+            lock = kit.rows.lock
 
         def train(params, data):
             return _loop.train(params, data, program, kit)
 
         # the loops are explicit (keras.ops.while_loop): no AutoGraph rewriting
-        _functions[key] = tf.function(train, input_signature=signature, autograph=False)
+        function = tf.function(train, input_signature=signature, autograph=False)
+        _functions[key] = (function, lock)
     return _functions[key]
 
 
@@ -113,7 +186,14 @@ def run(program, data, specs, widths, initial_params, given=False):
     # retracing: keep TensorFlow's retracing warning out of the user's log
     logger.setLevel("ERROR")
     try:
-        out = _function(program, params, data)(params, data)
+        function, lock = _function(program, params, data)
+        if lock is None:
+            return _numpy(function(params, data))
+        with lock:  # the row store's variables: one training at a time
+            return _numpy(function(params, data))
     finally:
         logger.setLevel(level)
+
+
+def _numpy(out):
     return tf.nest.map_structure(lambda t: t.numpy(), tuple(out))
