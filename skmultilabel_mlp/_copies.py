@@ -34,9 +34,18 @@ def _dense(Y):
     return Y.toarray() if sp.issparse(Y) else Y
 
 
-def stack(datasets):
-    """``(X, Y float32, weights, offsets)``: the distinct datasets, one below the other.
+def _join_targets(targets):
+    """The datasets' targets one below the other: sparse (CSR float32) when
+    all are, so no dense ``(n, L)`` copy is made; else dense float32."""
+    if all(sp.issparse(Y) for Y in targets):
+        return sp.vstack(targets, format="csr", dtype=np.float32)
+    return np.concatenate([np.asarray(_dense(Y), np.float32) for Y in targets])
 
+
+def stack(datasets):
+    """``(X, Y, weights, offsets)``: the distinct datasets, one below the other.
+
+    ``Y`` is float32, a CSR matrix where every dataset's targets are sparse.
     ``offsets[id(dataset)]`` is where that dataset's rows start.
     """
     distinct, offsets = [], {}
@@ -45,14 +54,12 @@ def stack(datasets):
             offsets[id(dataset)] = sum(d.n for d in distinct)
             distinct.append(dataset)
     if len(distinct) == 1:
-        d = distinct[0]
-        X, Y, w = d.X, _dense(d.targets.Y), d.weights
+        X, w = distinct[0].X, distinct[0].weights
     else:
         join = sp.vstack if sp.issparse(distinct[0].X) else np.concatenate
         X = join([d.X for d in distinct])
-        Y = np.concatenate([_dense(d.targets.Y) for d in distinct])
         w = np.concatenate([d.weights for d in distinct])
-    return X, np.asarray(Y, dtype=np.float32), w, offsets
+    return X, _join_targets([d.targets.Y for d in distinct]), w, offsets
 
 
 class Datasets:

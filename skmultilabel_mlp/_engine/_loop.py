@@ -74,6 +74,8 @@ class Program:
     clipped: bool = False
     #: the first layer's rows take lazy Adam steps (``_lazy``; sparse rows)
     lazy: bool = False
+    #: targets as padded sparse rows (``_sparse``), dense one batch at a time
+    sparse_y: bool = False
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ._losses import (
     sum_last,
 )
 
-__all__ = ["batch_loss", "gather_x", "validation_loss"]
+__all__ = ["batch_loss", "gather_x", "gather_y", "validation_loss"]
 
 
 def gather_x(data, idx, program, take):
@@ -26,6 +26,26 @@ def gather_x(data, idx, program, take):
     if not program.sparse_x:
         return take(data["X"], idx, 0)
     return take(data["Xcols"], idx, 0), take(data["Xvals"], idx, 0)
+
+
+def gather_y(data, idx, program, take):
+    """Each copy's target rows (K, B, L); sparse targets made dense per batch.
+
+    Sparse targets are padded rows of label columns and values (``_sparse``):
+    a batch's dense block is scattered from them (padding slots add a 0), so
+    no dense ``(n, L)`` copy of ``y`` exists.
+    """
+    if not program.sparse_y:
+        return take(data["Y"], idx, 0)
+    cols = take(data["Ycols"], idx, 0)  # (K, B, q)
+    vals = take(data["Yvals"], idx, 0)
+    K, B = idx.shape[0], ops.shape(idx)[1]
+    shape = ops.shape(cols)
+    copy = ops.broadcast_to(ops.reshape(ops.arange(K, dtype="int32"), (K, 1, 1)), shape)
+    row = ops.broadcast_to(ops.reshape(ops.arange(B, dtype="int32"), (1, B, 1)), shape)
+    where = ops.reshape(ops.stack([copy, row, cols], axis=-1), (-1, 3))
+    n_labels = data["pos_weight"].shape[1]
+    return ops.scatter(where, ops.reshape(vals, (-1,)), (K, B, n_labels))
 
 
 def _first_product(x, W, matmul, take):
@@ -92,7 +112,7 @@ def _row_losses(params, idx, valid, data, program, kit, drop_keys=None):
     get weight 0; unknown targets are left out of the sum.
     """
     x = gather_x(data, idx, program, kit.take)
-    y = kit.take(data["Y"], idx, 0)
+    y = gather_y(data, idx, program, kit.take)
     if program.masked:
         known = ops.logical_not(ops.isnan(y))
         y = ops.where(known, y, 0.0)

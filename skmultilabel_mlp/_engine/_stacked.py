@@ -26,7 +26,7 @@ from ._lazy import uses_lazy
 from ._loop import Program
 from ._losses import focusing_data
 from ._network import initial_weights
-from ._sparse import ell_arrays
+from ._sparse import ell_arrays, ell_fits
 
 __all__ = ["STATIC_FIELDS", "train_stacked"]
 
@@ -81,7 +81,8 @@ def train_stacked(
     X : ndarray (n, d) float32 or CSR matrix
         The rows of every copy (copies with data of their own have it stacked
         in here, each at its own offset).
-    Y : ndarray (n, n_labels) float32, NaN = unknown
+    Y : ndarray (n, n_labels) float32, NaN = unknown, or CSR matrix
+        Sparse targets stay sparse: each batch is made dense in the loop.
     rows : list of K int arrays
         Each copy's training rows (in the order a solo fit would see them).
     sample_weight : ndarray (n,) or None
@@ -115,6 +116,7 @@ def train_stacked(
         else np.asarray(sample_weight, np.float32)
     )
     features = _features(X)
+    targets = _targets(Y)
     val_rows = [None] * len(specs) if val_rows is None else val_rows
     groups = {}
     for k, spec in enumerate(specs):
@@ -131,7 +133,7 @@ def train_stacked(
         trained = _train_group(
             [specs[k] for k in members],
             features,
-            Y,
+            targets,
             weights,
             [rows[k] for k in members],
             [val_rows[k] for k in members],
@@ -173,6 +175,17 @@ def _features(X):
     return {"Xcols": cols, "Xvals": vals}
 
 
+def _targets(Y):
+    """Dense ``{"Y": (n, L)}`` (NaN = unknown), or, for a sparse ``Y`` regular
+    enough, ``{"Ycols", "Yvals": (n, q)}``: its rows padded (``_sparse``)."""
+    if sp.issparse(Y) and ell_fits(Y):
+        cols, vals = ell_arrays(Y)
+        return {"Ycols": cols, "Yvals": vals}
+    if sp.issparse(Y):
+        Y = Y.toarray()
+    return {"Y": np.asarray(Y, np.float32)}
+
+
 def _pad_rows(index_arrays):
     sizes = np.array([len(r) for r in index_arrays], dtype=np.int32)
     padded = np.zeros((len(index_arrays), max(int(sizes.max()), 1)), dtype=np.int32)
@@ -182,9 +195,18 @@ def _pad_rows(index_arrays):
 
 
 def _train_group(
-    specs, features, Y, weights, rows, val_rows, verbose, start=None, keep_state=False
+    specs,
+    features,
+    targets,
+    weights,
+    rows,
+    val_rows,
+    verbose,
+    start=None,
+    keep_state=False,
 ):
     spec0 = specs[0]
+    n = next(iter(targets.values())).shape[0]
     n_hidden = len(spec0.hidden_layer_sizes)
     widths = [max(s.hidden_layer_sizes[i] for s in specs) for i in range(n_hidden)]
     padded_units = any(list(s.hidden_layer_sizes) != widths for s in specs)
@@ -201,7 +223,7 @@ def _train_group(
         padded_units=padded_units,
         sparse_x="Xcols" in features,
         single=len(specs) == 1,
-        masked=bool(np.isnan(Y).any()),
+        masked="Y" in targets and bool(np.isnan(targets["Y"]).any()),
         weighted=weights is not None,
         pos_weighted=any(s.pos_weight is not None for s in specs),
         report=bool(verbose),
@@ -211,13 +233,14 @@ def _train_group(
         focusing=spec0.loss.structure[0],
         clipped=spec0.loss.structure[1],
         lazy=uses_lazy(spec0.optimizer, "Xcols" in features),
+        sparse_y="Ycols" in targets,
     )
     train_rows, n_k = _pad_rows(rows)
     vrows, v_k = _pad_rows([np.zeros(0, int) if v is None else v for v in val_rows])
     data = {
         **features,
-        "Y": Y,
-        "w": np.ones(Y.shape[0], np.float32) if weights is None else weights,
+        **targets,
+        "w": np.ones(n, np.float32) if weights is None else weights,
         "rows": train_rows,
         "n_k": n_k,
         "vrows": vrows,

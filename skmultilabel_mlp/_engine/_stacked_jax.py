@@ -208,7 +208,7 @@ def bucket(n):
 def _padded(data):
     """The arrays padded to bucket sizes, so that shapes repeat across fits."""
     out = dict(data)
-    n = data["Y"].shape[0]
+    n = data["w"].shape[0]
     extra = bucket(n) - n
     if "X" in data:
         out["X"] = np.pad(data["X"], ((0, extra), (0, 0)))
@@ -216,7 +216,12 @@ def _padded(data):
         width = data["Xcols"].shape[1]
         pad = ((0, extra), (0, bucket(width) - width))
         out["Xcols"], out["Xvals"] = (np.pad(data[k], pad) for k in ("Xcols", "Xvals"))
-    out["Y"] = np.pad(data["Y"], ((0, extra), (0, 0)))
+    if "Y" in data:
+        out["Y"] = np.pad(data["Y"], ((0, extra), (0, 0)))
+    else:
+        width = data["Ycols"].shape[1]
+        pad = ((0, extra), (0, bucket(width) - width))
+        out["Ycols"], out["Yvals"] = (np.pad(data[k], pad) for k in ("Ycols", "Yvals"))
     out["w"] = np.pad(data["w"], (0, extra))
     for key in ("rows", "vrows"):
         width = data[key].shape[1]
