@@ -19,15 +19,19 @@ from sklearn.utils import Bunch
 
 from . import _archive
 from ._arff import read_arff
+from ._shards import iter_shards, read_shard, save_shard
 from ._utils import existing_file
 
 __all__ = [
     "TUTORIAL_NEW_ROW",
+    "iter_shards",
     "load_arff",
     "load_csv",
     "load_dataset",
     "load_npz",
     "make_tutorial_problem",
+    "read_shard",
+    "save_shard",
 ]
 
 #: The new row the tutorial asks the final model about.
