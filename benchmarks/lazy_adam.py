@@ -113,6 +113,8 @@ def render(out):
     for dataset in out["datasets"]:
         s = out["shapes"][dataset]
         shape = f"{s['rows']} x {s['features']} ({s['nnz_per_row']:.0f}), {s['labels']}"
+        if not s.get("sparse_path", True):
+            shape += " (trained dense: rows too uneven for the sparse layout)"
         for optimizer in OPTIMIZERS:
             cells = [
                 f"{_mean(records, dataset, optimizer, m):.{2 if m == 'fit_seconds' else 4}f}"
