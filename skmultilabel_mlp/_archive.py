@@ -32,6 +32,7 @@ __all__ = [
     "open_zip",
     "read",
     "read_npy",
+    "read_npz_arrays",
 ]
 
 #: ``(floor, ratio)``: a member past ``floor`` bytes may inflate at most
@@ -127,3 +128,19 @@ def read_npy(zf, name, where):
         raise ValueError(
             f"{where}: {name} is not a readable array ({message})"
         ) from None
+
+
+def read_npz_arrays(path, kind, names=None):
+    """``{name: array}`` of the ``.npy`` members of the ``.npz`` at ``path``.
+
+    Checked as data files (``DATA_FILES``) and read without pickle
+    (``read_npy``); ``names``, when given, keeps only those arrays.
+    """
+    with open_zip(path, path, kind=kind) as zf:
+        check_members(zf, path, DATA_FILES)
+        return {
+            name[: -len(".npy")]: read_npy(zf, name, path)
+            for name in zf.namelist()
+            if name.endswith(".npy")
+            and (names is None or name[: -len(".npy")] in names)
+        }

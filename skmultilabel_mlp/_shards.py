@@ -92,13 +92,7 @@ def _matrix(arrays, name, path):
 def read_shard(path):
     """``(X, Y)`` of one shard written by :func:`save_shard`."""
     path = existing_file(path)
-    with _archive.open_zip(path, path, kind="readable .npz shard") as zf:
-        _archive.check_members(zf, path, _archive.DATA_FILES)
-        arrays = {
-            name[: -len(".npy")]: _archive.read_npy(zf, name, path)
-            for name in zf.namelist()
-            if name.endswith(".npy")
-        }
+    arrays = _archive.read_npz_arrays(path, "readable .npz shard")
     X, Y = _matrix(arrays, "X", path), _matrix(arrays, "Y", path)
     if X.shape[0] != Y.shape[0]:
         raise ValueError(f"{path}: X has {X.shape[0]} rows but Y has {Y.shape[0]}.")

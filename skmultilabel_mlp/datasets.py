@@ -126,13 +126,7 @@ def load_npz(path):
     data : Bunch
     """
     path = existing_file(path)
-    with _archive.open_zip(path, path, kind="readable .npz file") as zf:
-        _archive.check_members(zf, path, _archive.DATA_FILES)
-        arrays = {
-            name[: -len(".npy")]: _archive.read_npy(zf, name, path)
-            for name in zf.namelist()
-            if name.endswith(".npy") and name[: -len(".npy")] in _NPZ_ARRAYS
-        }
+    arrays = _archive.read_npz_arrays(path, "readable .npz file", _NPZ_ARRAYS)
     missing = {"X", "Y"} - set(arrays)
     if missing:
         raise ValueError(f"{path}: missing arrays {sorted(missing)}")

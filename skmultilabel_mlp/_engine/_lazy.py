@@ -47,9 +47,8 @@ def uses_lazy(optimizer, sparse_x):
 class Slots:
     """A batch's first-layer slots: flat kernel-row index and whether it touches."""
 
-    def __init__(self, flat, touched, copies, n_rows):
-        self.flat, self.touched = flat, touched
-        self.copies, self.n_rows = copies, n_rows
+    def __init__(self, flat, touched, d):
+        self.flat, self.touched, self.d = flat, touched, d
 
 
 def slots(cols, vals, valid, d):
@@ -62,7 +61,19 @@ def slots(cols, vals, valid, d):
     offsets = ops.reshape(ops.arange(K, dtype="int32") * d, (K, 1, 1))
     flat = ops.reshape(cols + offsets, (-1,))
     touched = ops.logical_and(ops.not_equal(vals, 0.0), valid[:, :, None])
-    return Slots(flat, ops.reshape(touched, (-1,)), K, K * d)
+    return Slots(flat, ops.reshape(touched, (-1,)), d)
+
+
+def _first(params, opt_state):
+    """The first kernel and its two Adam moments."""
+    ms, vs = opt_state
+    return params[0], ms[0], vs[0]
+
+
+def _with_first(params, opt_state, first):
+    """``params`` and ``opt_state`` with ``first`` (kernel, m, v) in place of theirs."""
+    (ms, vs), (W, m, v) = opt_state, first
+    return [W, *params[1:]], [[m, *ms[1:]], [v, *vs[1:]]]
 
 
 def start(rows, params, opt_state):
@@ -71,21 +82,17 @@ def start(rows, params, opt_state):
     Returns ``params`` and ``opt_state`` with the store's handles in place of
     those three arrays (the loop carries the handles).
     """
-    ms, vs = opt_state
-    W, m, v = rows.start(
-        *(ops.reshape(a, (-1, a.shape[-1])) for a in (params[0], ms[0], vs[0]))
-    )
-    return [W, *list(params[1:])], [[m, *list(ms[1:])], [v, *list(vs[1:])]]
+    flat = (ops.reshape(a, (-1, a.shape[-1])) for a in _first(params, opt_state))
+    return _with_first(params, opt_state, rows.start(*flat))
 
 
 def dense(rows, params, opt_state, shape):
     """``start``'s inverse: the store's arrays back in place of its handles."""
-    ms, vs = opt_state
-    W, m, v = (ops.reshape(a, shape) for a in rows.dense((params[0], ms[0], vs[0])))
-    return [W, *list(params[1:])], [[m, *list(ms[1:])], [v, *list(vs[1:])]]
+    arrays = rows.dense(_first(params, opt_state))
+    return _with_first(params, opt_state, [ops.reshape(a, shape) for a in arrays])
 
 
-def penalty(rows, params, data, d):
+def penalty(rows, params, data):
     """Each copy's ``alpha * ||W||^2`` of the first kernel in the store (K,)."""
     W = rows.dense_first(params[0])
     K = data["alpha"].shape[0]
@@ -151,13 +158,12 @@ def update(params, grads, opt_state, t, data, program, kit, slot, on):
         data["learning_rate"],
         on,
     )
-    d = slot.n_rows // slot.copies
     h = grads[0].shape[-1]
     index, grad, touched, n = _unique(slot, ops.reshape(grads[0], (-1, h)), kit)
-    copy = index // d
+    copy = index // slot.d
     if on is not None:
         touched = ops.logical_and(touched, kit.take(on, copy, 0))
-    handles = (params[0], ms[0], vs[0])
+    handles = _first(params, opt_state)
     W, m, v = rows.gather_all(handles, index)
     t_row = kit.take(t, copy, 0)
     alpha = kit.take(data["alpha"], copy, 0) if program.alpha else ops.zeros_like(t_row)

@@ -170,7 +170,7 @@ def train(params, data, program, kit):
                     loss_fn, [first, *list(params[1:])], idx, valid, drop_keys
                 )
                 if program.alpha:
-                    losses = losses + _lazy.penalty(kit.rows, params, data, d)
+                    losses = losses + _lazy.penalty(kit.rows, params, data)
             else:
                 losses, grads = kit.value_and_grad(
                     loss_fn, params, idx, valid, drop_keys

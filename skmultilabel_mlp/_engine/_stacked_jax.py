@@ -210,18 +210,14 @@ def _padded(data):
     out = dict(data)
     n = data["w"].shape[0]
     extra = bucket(n) - n
-    if "X" in data:
-        out["X"] = np.pad(data["X"], ((0, extra), (0, 0)))
-    else:
-        width = data["Xcols"].shape[1]
+    for name in ("X", "Y"):  # dense, or padded sparse rows (``_sparse``)
+        if name in data:
+            out[name] = np.pad(data[name], ((0, extra), (0, 0)))
+            continue
+        width = data[f"{name}cols"].shape[1]
         pad = ((0, extra), (0, bucket(width) - width))
-        out["Xcols"], out["Xvals"] = (np.pad(data[k], pad) for k in ("Xcols", "Xvals"))
-    if "Y" in data:
-        out["Y"] = np.pad(data["Y"], ((0, extra), (0, 0)))
-    else:
-        width = data["Ycols"].shape[1]
-        pad = ((0, extra), (0, bucket(width) - width))
-        out["Ycols"], out["Yvals"] = (np.pad(data[k], pad) for k in ("Ycols", "Yvals"))
+        for key in (f"{name}cols", f"{name}vals"):
+            out[key] = np.pad(data[key], pad)
     out["w"] = np.pad(data["w"], (0, extra))
     for key in ("rows", "vrows"):
         width = data[key].shape[1]
