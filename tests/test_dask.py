@@ -10,6 +10,7 @@ from joblib import parallel_backend
 from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 
 from skmultilabel_mlp import MultiLabelMLPClassifier
+from skmultilabel_mlp.model_selection import GridSearchCV as StackedGridSearchCV
 
 distributed = pytest.importorskip("distributed")
 
@@ -98,5 +99,80 @@ def test_grid_search_survives_the_loss_of_a_worker(client, multilabel_data):
         MultiLabelMLPClassifier(epochs=40, random_state=0), GRID, cv=CV
     ).fit(X, Y)
     np.testing.assert_allclose(
+        search.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
+    )
+
+
+def _stacked_search(epochs=5):
+    return StackedGridSearchCV(
+        MultiLabelMLPClassifier(epochs=epochs, random_state=0), GRID, cv=CV
+    )
+
+
+def _chunk_tasks(client, run):
+    """``run()`` with Dask's task stream recorded: the stacked chunks' tasks."""
+    with distributed.get_task_stream(client) as stream:
+        result = run()
+    return result, [task for task in stream.data if "_fit_chunk" in str(task["key"])]
+
+
+def test_stacked_search_chunks_run_on_dask_workers_and_equal_the_local_run(
+    client, multilabel_data
+):
+    """The package's search sends its stacked chunks to the Dask workers
+    (seen in the scheduler's task stream) and gets the local cv_results_."""
+    X, Y = multilabel_data
+    local = _stacked_search().fit(X, Y)
+
+    def remote_search():
+        with parallel_backend("dask"):
+            return _stacked_search().fit(X, Y)
+
+    remote, tasks = _chunk_tasks(client, remote_search)
+    assert len(tasks) >= 2  # one chunk per worker, at least
+    assert remote.best_params_ == local.best_params_
+    for key in ("mean_test_score", "std_test_score", "rank_test_score"):
+        np.testing.assert_array_equal(remote.cv_results_[key], local.cv_results_[key])
+    np.testing.assert_array_equal(remote.predict_proba(X), local.predict_proba(X))
+
+
+def test_stacked_search_survives_the_loss_of_a_worker(client, multilabel_data):
+    """A worker killed while it trains a stacked chunk: Dask reruns the chunk
+    on a worker that is left, and the search ends with the local results."""
+    X, Y = multilabel_data
+    client.wait_for_workers(2)
+    victim = sorted(client.scheduler_info()["workers"])[0]
+    pid = client.run(os.getpid, workers=[victim])[victim]
+    killed_at = []
+
+    def kill_while_it_trains_a_chunk():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not killed_at:
+            busy = client.processing(workers=[victim]).get(victim, ())
+            if any("_fit_chunk" in str(key) for key in busy):
+                time.sleep(0.5)  # into the chunk's training
+                os.kill(pid, 9)
+                killed_at.append(time.time())
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_while_it_trains_a_chunk)
+
+    def remote_search():
+        with parallel_backend("dask"):
+            killer.start()
+            return _stacked_search(epochs=60).fit(X, Y)
+
+    search, tasks = _chunk_tasks(client, remote_search)
+    killer.join()
+    assert killed_at, "the victim never got a chunk to train"
+    assert victim not in client.scheduler_info()["workers"]
+    # the chunks finished on workers that lived, one of them after the kill
+    assert victim not in {task["worker"] for task in tasks}
+    assert (
+        max(part["stop"] for task in tasks for part in task["startstops"])
+        > killed_at[0]
+    )
+    local = _stacked_search(epochs=60).fit(X, Y)
+    np.testing.assert_array_equal(
         search.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
     )

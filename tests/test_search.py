@@ -130,3 +130,38 @@ def test_keras_callbacks_fall_back_to_sklearns_fits(multilabel_data, cache_hits)
         search = GridSearchCV(est, {"alpha": [0.0, 1e-3]}, cv=CV).fit(X, Y)
     assert search.cv_results_["mean_test_score"].shape == (2,)
     assert not any(cache_hits)  # nothing stacked: every fit trained through Keras
+
+
+def test_n_jobs_spreads_the_stacked_chunks_and_keeps_the_results(
+    tutorial_like_data, cache_hits, monkeypatch
+):
+    """With 2 workers the (candidate, split) fits train as 2 chunks through
+    joblib (threads here; Dask workers in test_dask.py), the networks are the
+    one-chunk run's, and the search's loop finds every one of them."""
+    from joblib import parallel_backend
+
+    from skmultilabel_mlp.model_selection import _search
+
+    chunks = []
+    fit_chunk = _search._fit_chunk
+
+    def recording(clfs, data, verbose):
+        chunks.append([clf.hidden_layer_sizes for clf in clfs])
+        return fit_chunk(clfs, data, verbose)
+
+    monkeypatch.setattr(_search, "_fit_chunk", recording)
+    X, Y = tutorial_like_data
+    grid = {"hidden_layer_sizes": [(4,), (12,)], "learning_rate": [1e-2, 3e-3]}
+    est = MultiLabelMLPClassifier(epochs=4, random_state=0)
+    alone = GridSearchCV(est, grid, cv=CV).fit(X, Y)
+    assert len(chunks) == 1 and sum(cache_hits) == 12
+    chunks.clear(), cache_hits.clear()
+    with parallel_backend("threading"):
+        spread = GridSearchCV(est, grid, cv=CV, n_jobs=2).fit(X, Y)
+    # 12 fits in 2 chunks of 6, one architecture each
+    assert sorted(map(len, chunks)) == [6, 6]
+    assert all(len(set(chunk)) == 1 for chunk in chunks)
+    assert sum(cache_hits) == 12 and len(cache_hits) == 13  # + the refit
+    assert spread.n_jobs == 2  # the caller's setting is back
+    _same_search(spread, alone)
+    np.testing.assert_array_equal(spread.predict_proba(X), alone.predict_proba(X))

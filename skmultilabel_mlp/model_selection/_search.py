@@ -14,12 +14,23 @@ arrays that ``fit`` receives) instead of training it again. For an integer
 ``best_params_`` and every score are scikit-learn's; a fit that finds nothing
 (a candidate the engine cannot stack, parallel workers in other processes)
 trains as usual.
+
+``n_jobs`` (and joblib's active backend: ``parallel_backend("dask")`` runs
+them on Dask workers) spreads the stacked training: the (candidate, split)
+fits are cut into as many chunks as there are workers, each chunk one or a few
+stacked computations, dispatched through joblib; the trained networks come
+back to the search's process, whose loop then finds them all and only scores,
+in that process. Every network is the one the local run trains (a copy's
+network does not depend on which copies it is stacked with), so
+``cv_results_`` is the local run's. Candidates that cannot stack train in that
+loop, one after another.
 """
 
 import inspect
 import time
 
 import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn import model_selection as skms
 from sklearn.base import clone
 from sklearn.utils import _safe_indexing, indexable
@@ -56,15 +67,21 @@ class _StackedSearchMixin:
         """
         X, y = indexable(X, y)
         self._stacked_shares = []
-        scoring = self.scoring
+        scoring, n_jobs = self.scoring, self.n_jobs
         try:
             self.scoring = _resolve_scoring(scoring, y)
+            if _why_not_stacked(self.estimator, X, params) is None:
+                # the workers train the stacked chunks; the loop, which then
+                # finds every network trained, scores here (workers elsewhere
+                # could not see this process's trained networks)
+                self._stacked_n_jobs, self.n_jobs = n_jobs, 1
             with _fit_cache.active():
                 self._stacked_input = (X, y, params)
                 super().fit(X, y, **params)
         finally:
-            self.scoring = scoring
+            self.scoring, self.n_jobs = scoring, n_jobs
             vars(self).pop("_stacked_input", None)
+            vars(self).pop("_stacked_n_jobs", None)
         shares = np.asarray(vars(self).pop("_stacked_shares"), dtype=float)
         if shares.size == len(self.cv_results_["mean_fit_time"]):
             self.cv_results_["mean_fit_time"] = (
@@ -112,20 +129,59 @@ class _StackedSearchMixin:
         shares = np.zeros(len(candidates))
         if not jobs:
             return shares
-        start = time.perf_counter()
         clfs, keys, data = zip(*jobs)
-        fitted = MultiLabelMLPClassifier._fit_copies(
-            list(clfs),
-            *zip(*data),
-            # a progress bar per stacked computation on a terminal when asked
-            verbose=-1 if self.verbose else None,
-        )
-        share = (time.perf_counter() - start) / len(jobs)
-        for key, clf, c in zip(keys, fitted, owners):
-            if not isinstance(clf, Exception):
-                _fit_cache.put(key, clf, share)
-                shares[c] += share / len(splits)
+        # a progress bar per stacked computation on a terminal when asked
+        verbose = -1 if self.verbose else None
+        n_jobs = vars(self).get("_stacked_n_jobs", self.n_jobs)
+        chunks = _chunks(clfs, effective_n_jobs(n_jobs))
+        if len(chunks) == 1:
+            trained = [_fit_chunk(clfs, data, verbose)]
+        else:
+            trained = Parallel(n_jobs=n_jobs, pre_dispatch=self.pre_dispatch)(
+                delayed(_fit_chunk)(
+                    [clfs[i] for i in chunk], [data[i] for i in chunk], verbose
+                )
+                for chunk in chunks
+            )
+        for chunk, (fitted, seconds) in zip(chunks, trained):
+            share = seconds / len(chunk)
+            for i, clf in zip(chunk, fitted):
+                if not isinstance(clf, Exception):
+                    _fit_cache.put(keys[i], clf, share)
+                    shares[owners[i]] += share / len(splits)
         return shares
+
+
+def _chunks(clfs, n_workers):
+    """Job indices in ``n_workers`` chunks of about equal size, copies of one
+    architecture together (they train as one stacked computation)."""
+    if n_workers <= 1 or len(clfs) == 1:
+        return [list(range(len(clfs)))]
+    order = sorted(
+        range(len(clfs)),
+        key=lambda i: (
+            repr(clfs[i].hidden_layer_sizes),
+            clfs[i].batch_size,
+            repr(clfs[i].early_stopping),
+        ),
+    )
+    return [
+        [int(i) for i in part]
+        for part in np.array_split(order, min(n_workers, len(clfs)))
+    ]
+
+
+def _fit_chunk(clfs, data, verbose):
+    """Train one chunk's classifiers stacked: ``(fitted or exception each, seconds)``.
+
+    What a worker runs; the data of copies that share it arrives once
+    (pickling keeps one object per chunk) and is still shared.
+    """
+    start = time.perf_counter()
+    fitted = MultiLabelMLPClassifier._fit_copies(
+        list(clfs), *zip(*data), verbose=verbose
+    )
+    return fitted, time.perf_counter() - start
 
 
 def _split_fit(estimator, X, y, train, fit_params):
