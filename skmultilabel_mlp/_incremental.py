@@ -9,6 +9,7 @@ set is fixed by the first call (from ``classes`` or the first ``y``).
 """
 
 import dataclasses
+import numbers
 
 import numpy as np
 import scipy.sparse as sp
@@ -76,6 +77,7 @@ class IncrementalMixin:
                 "never sees; compute the weights once (e.g. negatives / positives "
                 "per label) and pass them as a dict or an array."
             )
+        _check_not_a_task_key(y)
         first = not hasattr(self, "label_names_")
         X = self._validate_features(X, reset=first)
         if sp.issparse(X) and not _engine.sparse_rows_fit(X):
@@ -292,3 +294,22 @@ def _encode_on_classes(y, classes):
     encoded, classes = _encode_binary(y, classes=classes)
     Y = np.asarray(encoded, dtype=np.float32).reshape(-1, 1)
     return EncodedTargets(Y, np.array([0], dtype=object), classes)
+
+
+def _check_not_a_task_key(y):
+    """dask_ml's ``Incremental`` finds the blocks of a 1-D Dask ``y`` only; of
+    a 2-D Dask array it passes each block's key, a tuple such as
+    ``("array-<token>", 3)``, to ``partial_fit`` instead of the block."""
+    if (
+        isinstance(y, tuple)
+        and len(y) >= 2
+        and isinstance(y[0], str)
+        and all(isinstance(i, numbers.Integral) for i in y[1:])
+    ):
+        raise ValueError(
+            f"y is {y!r}, the key of a Dask block, not targets: dask_ml's "
+            "Incremental hands partial_fit the blocks of a 1-D Dask y only and "
+            "the keys of a 2-D one's. Give y as a Dask DataFrame of label "
+            "columns (dask.dataframe.from_dask_array(y, columns=label_names)), "
+            "with the row partitions of X."
+        )

@@ -5,6 +5,7 @@ import threading
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 from joblib import parallel_backend
 from sklearn.model_selection import GridSearchCV, KFold, cross_validate
@@ -176,3 +177,62 @@ def test_stacked_search_survives_the_loss_of_a_worker(client, multilabel_data):
     np.testing.assert_array_equal(
         search.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
     )
+
+
+def _label_frame(Y, rows_per_block):
+    """Y as a Dask DataFrame of label columns, partitioned like X's blocks."""
+    import dask.array as da
+    import dask.dataframe as dd
+
+    blocks = da.from_array(Y, chunks=(rows_per_block, Y.shape[1]))
+    return dd.from_dask_array(blocks, columns=[f"label_{j}" for j in range(Y.shape[1])])
+
+
+def test_incremental_over_dask_blocks_is_partial_fit_over_the_same_chunks(
+    client, multilabel_data
+):
+    """dask_ml's Incremental over a Dask array X and a Dask DataFrame y trains
+    block by block on the workers: the network of partial_fit over the same
+    chunks in memory, bit for bit; its predictions are the in-memory ones."""
+    import dask.array as da
+    import dask.dataframe as dd
+
+    wrappers = pytest.importorskip("dask_ml.wrappers")
+    X, Y = multilabel_data
+    X = X.astype(np.float32)
+    chunk = 20
+    Xd, Yd = da.from_array(X, chunks=(chunk, X.shape[1])), _label_frame(Y, chunk)
+    est = MultiLabelMLPClassifier(epochs=1, random_state=0)
+    inc = wrappers.Incremental(est, shuffle_blocks=False).fit(Xd, Yd)
+    inc.partial_fit(Xd, Yd)  # a second pass over the blocks
+    by_hand = MultiLabelMLPClassifier(epochs=1, random_state=0)
+    for _ in range(2):
+        for start in range(0, len(X), chunk):
+            rows = slice(start, start + chunk)
+            by_hand.partial_fit(X[rows], pd.DataFrame(Y[rows], columns=Yd.columns))
+    fitted = inc.estimator_
+    assert fitted.label_names_.tolist() == list(Yd.columns)
+    assert len(fitted.history_["loss"]) == 2 * len(X) // chunk
+    np.testing.assert_array_equal(fitted.predict_proba(X), by_hand.predict_proba(X))
+    # block by block on a worker: the BLAS's kernels for 20 rows round a few
+    # outputs differently from those for 60
+    np.testing.assert_allclose(
+        inc.predict_proba(Xd).compute(), by_hand.predict_proba(X), rtol=0, atol=1e-6
+    )
+    # over a Dask DataFrame X, predict too (dask_ml's predict of a Dask array
+    # assumes one output column)
+    Xf = dd.from_dask_array(Xd, columns=[f"x{i}" for i in range(X.shape[1])])
+    frame = wrappers.Incremental(est, shuffle_blocks=False).fit(Xf, Yd)
+    np.testing.assert_array_equal(
+        frame.predict(Xf).compute(), frame.estimator_.predict(Xf.compute())
+    )
+
+
+def test_incremental_with_a_2d_dask_array_y_names_the_way_out(client, multilabel_data):
+    import dask.array as da
+
+    wrappers = pytest.importorskip("dask_ml.wrappers")
+    X, Y = multilabel_data
+    inc = wrappers.Incremental(MultiLabelMLPClassifier(epochs=1, random_state=0))
+    with pytest.raises(ValueError, match="Dask DataFrame of label columns"):
+        inc.fit(da.from_array(X, chunks=(20, 8)), da.from_array(Y, chunks=(20, 4)))

@@ -269,3 +269,13 @@ def test_multioutput_partial_fit_equals_per_label_partial_fits():
             alone.partial_fit(X, Y[:, j], classes=[0, 1])
         np.testing.assert_array_equal(est.predict_proba(X), alone.predict_proba(X))
     assert multi.predict(X).shape == Y.shape
+
+
+def test_a_dask_block_key_for_y_is_a_clear_error(multilabel_data):
+    """dask_ml's Incremental passes the key of a 2-D Dask y's block, not the
+    block; partial_fit says so and how to give y instead."""
+    X, _ = multilabel_data
+    clf = MultiLabelMLPClassifier(epochs=1)
+    with pytest.raises(ValueError, match=r"key of a Dask block.*Dask DataFrame"):
+        clf.partial_fit(X[:2], ("array-0123abcd", 0))
+    assert not hasattr(clf, "label_names_")
