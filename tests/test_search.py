@@ -165,3 +165,78 @@ def test_n_jobs_spreads_the_stacked_chunks_and_keeps_the_results(
     assert spread.n_jobs == 2  # the caller's setting is back
     _same_search(spread, alone)
     np.testing.assert_array_equal(spread.predict_proba(X), alone.predict_proba(X))
+
+
+def test_chunks_keep_stacked_computations_together_and_fill_the_workers():
+    from skmultilabel_mlp.model_selection._search import _chunks
+
+    def clfs(*sizes):
+        return [MultiLabelMLPClassifier(hidden_layer_sizes=s) for s in sizes]
+
+    # two computations of 6 on 2 workers: one each
+    jobs = clfs(*[(4,)] * 6, *[(12,)] * 6)
+    assert _chunks(jobs, 2) == [list(range(6)), list(range(6, 12))]
+    # the sizes' spellings are one architecture; one worker: one chunk
+    jobs = clfs((4,), [4], 4, (8,))
+    assert _chunks(jobs, 1) == [[0, 1, 2, 3]]
+    assert sorted(_chunks(jobs, 2)) == [[0, 1, 2], [3]]
+    # fewer computations than workers: the largest is cut until all have work
+    jobs = clfs(*[(4,)] * 6)
+    assert sorted(map(len, _chunks(jobs, 3))) == [1, 2, 3]
+    assert sorted(i for chunk in _chunks(jobs, 3) for i in chunk) == list(range(6))
+    assert len(_chunks(jobs, 10)) == 6  # never more chunks than jobs
+
+
+def test_a_computation_cut_over_uneven_chunks_gives_the_same_search(
+    tutorial_like_data, cache_hits
+):
+    """One architecture's 6 fits over 3 threads (chunks of 3, 2 and 1 copies,
+    the last a single-copy program): the same scores as one computation."""
+    from joblib import parallel_backend
+
+    X, Y = tutorial_like_data
+    grid = {"learning_rate": [1e-2, 3e-3], "dropout": [0.0]}
+    est = MultiLabelMLPClassifier((6,), epochs=4, alpha=1e-3, random_state=0)
+    alone = GridSearchCV(est, grid, cv=CV).fit(X, Y)
+    with parallel_backend("threading"):
+        cut = GridSearchCV(est, grid, cv=CV, n_jobs=3).fit(X, Y)
+    assert sum(cache_hits) == 12  # 6 in each search, all found
+    _same_search(cut, alone)
+
+
+def test_stacked_training_that_fails_in_joblib_falls_back_to_the_loop(
+    tutorial_like_data, cache_hits, monkeypatch
+):
+    from joblib import parallel_backend
+
+    from skmultilabel_mlp.model_selection import _search
+
+    def lost(*args):
+        raise RuntimeError("worker lost")
+
+    monkeypatch.setattr(_search, "_fit_chunk", lost)
+    X, Y = tutorial_like_data
+    grid = {"hidden_layer_sizes": [(4,), (8,)]}
+    est = MultiLabelMLPClassifier(epochs=3, random_state=0)
+    with parallel_backend("threading"), pytest.warns(UserWarning, match="worker lost"):
+        search = GridSearchCV(est, grid, cv=CV, n_jobs=2).fit(X, Y)
+    assert not any(cache_hits)  # every fit trained in the loop
+    _same_search(search, skms.GridSearchCV(est, grid, cv=CV).fit(X, Y))
+
+
+@pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite")
+def test_a_fit_failing_in_a_chunk_is_reported_by_the_loop(multilabel_data):
+    from joblib import parallel_backend
+
+    X, Y = multilabel_data
+    grid = {"class_weight": [None, {"nope": 2.0}], "hidden_layer_sizes": [(4,), (8,)]}
+    est = MultiLabelMLPClassifier(epochs=2, random_state=0)
+    with (
+        parallel_backend("threading"),
+        pytest.warns(FitFailedWarning, match="6 fits failed out of a total of 12"),
+    ):
+        search = GridSearchCV(est, grid, cv=CV, n_jobs=2).fit(X, Y)
+    assert np.isnan(search.cv_results_["mean_test_score"][[2, 3]]).all()
+    assert np.isfinite(search.cv_results_["mean_test_score"][[0, 1]]).all()
+    with parallel_backend("threading"), pytest.raises(ValueError):
+        GridSearchCV(est, grid, cv=CV, n_jobs=2, error_score="raise").fit(X, Y)

@@ -15,29 +15,36 @@ arrays that ``fit`` receives) instead of training it again. For an integer
 (a candidate the engine cannot stack, parallel workers in other processes)
 trains as usual.
 
-``n_jobs`` (and joblib's active backend: ``parallel_backend("dask")`` runs
-them on Dask workers) spreads the stacked training: the (candidate, split)
-fits are cut into as many chunks as there are workers, each chunk one or a few
-stacked computations, dispatched through joblib; the trained networks come
-back to the search's process, whose loop then finds them all and only scores,
-in that process. Every network is the one the local run trains (a copy's
-network does not depend on which copies it is stacked with), so
-``cv_results_`` is the local run's. Candidates that cannot stack train in that
-loop, one after another.
+The stacked training goes where joblib sends work: with ``n_jobs`` (or under
+``parallel_backend("dask")``, which runs it on Dask workers) the (candidate,
+split) fits are cut into one chunk per worker, the copies of one stacked
+computation kept together, and the trained networks come back. scikit-learn's
+loop then runs in the search's own process (joblib's sequential backend: its
+fits must find the networks trained), where each fit finds its network, a
+Pipeline's preprocessing is fitted again, and the split is scored. A copy's
+network does not depend on which copies share its computation beyond float
+rounding (probabilities within about 1e-6, as between the stacked
+cross-validation and scikit-learn's), so ``cv_results_`` is the one-process
+run's. If the estimator itself cannot stack (Keras ``callbacks``), the search
+is scikit-learn's, ``n_jobs`` and all.
 """
 
+import contextlib
 import inspect
 import time
+import warnings
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
+from joblib import effective_n_jobs, parallel_config
 from sklearn import model_selection as skms
 from sklearn.base import clone
 from sklearn.utils import _safe_indexing, indexable
+from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_method_params
 
 from .. import _fit_cache
 from .._classifier import MultiLabelMLPClassifier
+from .._fitting import _as_sizes
 from .._utils import final_step
 from ._validation import _fold_data, _resolve_scoring, _route, _why_not_stacked
 
@@ -66,28 +73,49 @@ class _StackedSearchMixin:
             an equal share of the stacked training time.
         """
         X, y = indexable(X, y)
+        scoring = self.scoring
         self._stacked_shares = []
-        scoring, n_jobs = self.scoring, self.n_jobs
         try:
             self.scoring = _resolve_scoring(scoring, y)
-            if _why_not_stacked(self.estimator, X, params) is None:
-                # the workers train the stacked chunks; the loop, which then
-                # finds every network trained, scores here (workers elsewhere
-                # could not see this process's trained networks)
-                self._stacked_n_jobs, self.n_jobs = n_jobs, 1
-            with _fit_cache.active():
+            # the stacked chunks go where joblib's active backend sends work
+            # (joblib binds it when a Parallel is made); the loop then stays
+            # in this process, where it finds every network trained (workers
+            # elsewhere could not see them). An estimator that cannot stack
+            # gets scikit-learn's search as it is, its n_jobs included.
+            self._stacked_parallel = self._stacking_parallel(X, params)
+            loop = (
+                contextlib.nullcontext()
+                if self._stacked_parallel is None
+                else parallel_config(backend="sequential")
+            )
+            with _fit_cache.active(), loop:
                 self._stacked_input = (X, y, params)
                 super().fit(X, y, **params)
         finally:
-            self.scoring, self.n_jobs = scoring, n_jobs
+            self.scoring = scoring
             vars(self).pop("_stacked_input", None)
-            vars(self).pop("_stacked_n_jobs", None)
-        shares = np.asarray(vars(self).pop("_stacked_shares"), dtype=float)
+            vars(self).pop("_stacked_parallel", None)
+            shares = np.asarray(vars(self).pop("_stacked_shares"), dtype=float)
         if shares.size == len(self.cv_results_["mean_fit_time"]):
             self.cv_results_["mean_fit_time"] = (
                 self.cv_results_["mean_fit_time"] + shares
             )
         return self
+
+    def _stacking_parallel(self, X, params):
+        """``(joblib Parallel, its number of workers)`` for the stacked chunks,
+        or None when the estimator (with its routed fit parameters) cannot
+        stack. Made now: joblib binds the active backend when it is made."""
+        try:
+            routed = self._get_routed_params_for_fit(
+                _check_method_params(X, params=params)
+            )
+            if _why_not_stacked(self.estimator, X, routed.estimator.fit) is not None:
+                return None
+            workers = effective_n_jobs(self.n_jobs)
+        except Exception:  # scikit-learn's search raises its own message
+            return None
+        return Parallel(n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch), workers
 
     def _run_search(self, evaluate_candidates, callback_ctx=None):
         def evaluate(candidate_params, *args, **kwargs):
@@ -110,6 +138,8 @@ class _StackedSearchMixin:
 
         Returns each candidate's share of the stacked training time per split.
         """
+        if self._stacked_parallel is None:
+            return np.zeros(len(candidates))
         X, y, params = self._stacked_input
         params = _check_method_params(X, params=params)
         routed = self._get_routed_params_for_fit(params)
@@ -132,56 +162,95 @@ class _StackedSearchMixin:
         clfs, keys, data = zip(*jobs)
         # a progress bar per stacked computation on a terminal when asked
         verbose = -1 if self.verbose else None
-        n_jobs = vars(self).get("_stacked_n_jobs", self.n_jobs)
-        chunks = _chunks(clfs, effective_n_jobs(n_jobs))
+        parallel, n_workers = self._stacked_parallel
+        chunks = _chunks(clfs, n_workers)
         if len(chunks) == 1:
             trained = [_fit_chunk(clfs, data, verbose)]
         else:
-            trained = Parallel(n_jobs=n_jobs, pre_dispatch=self.pre_dispatch)(
-                delayed(_fit_chunk)(
-                    [clfs[i] for i in chunk], [data[i] for i in chunk], verbose
+            try:
+                trained = parallel(
+                    delayed(_fit_chunk)(
+                        [clfs[i] for i in chunk], [data[i] for i in chunk], verbose
+                    )
+                    for chunk in chunks
                 )
-                for chunk in chunks
-            )
+            except Exception as exc:  # a worker lost, a result that did not
+                warnings.warn(  # come back: the loop trains the fits instead
+                    f"The stacked training on joblib's workers failed "
+                    f"({type(exc).__name__}: {exc}); every fit trains on its "
+                    "own in the search's loop instead.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+                return shares
         for chunk, (fitted, seconds) in zip(chunks, trained):
             share = seconds / len(chunk)
             for i, clf in zip(chunk, fitted):
-                if not isinstance(clf, Exception):
+                if clf is not None:
                     _fit_cache.put(keys[i], clf, share)
                     shares[owners[i]] += share / len(splits)
         return shares
 
 
-def _chunks(clfs, n_workers):
-    """Job indices in ``n_workers`` chunks of about equal size, copies of one
-    architecture together (they train as one stacked computation)."""
-    if n_workers <= 1 or len(clfs) == 1:
-        return [list(range(len(clfs)))]
-    order = sorted(
-        range(len(clfs)),
-        key=lambda i: (
-            repr(clfs[i].hidden_layer_sizes),
-            clfs[i].batch_size,
-            repr(clfs[i].early_stopping),
-        ),
+def _stack_key(clf):
+    """What decides whether two copies train in one stacked computation
+    (``_engine._stacked``'s group key, from the classifier's parameters)."""
+    try:
+        sizes = tuple(int(v) for v in _as_sizes(clf.hidden_layer_sizes))
+    except (TypeError, ValueError):
+        sizes = repr(clf.hidden_layer_sizes)
+    return (
+        sizes,
+        repr(clf.activation),
+        repr(clf.kernel_initializer),
+        repr(clf.optimizer),
+        repr(clf.batch_size),
+        bool(clf.early_stopping),
+        repr(clf.loss),
     )
-    return [
-        [int(i) for i in part]
-        for part in np.array_split(order, min(n_workers, len(clfs)))
-    ]
+
+
+def _chunks(clfs, n_workers):
+    """Job indices in at most ``n_workers`` chunks of about equal size.
+
+    The copies of one stacked computation stay in one chunk, the largest
+    computations placed first, each in the chunk with the fewest jobs; only
+    while workers would be left idle is the largest computation cut in two
+    (its halves compile twice, but train side by side).
+    """
+    n = min(n_workers, len(clfs))
+    if n <= 1:
+        return [list(range(len(clfs)))]
+    groups = {}
+    for i, clf in enumerate(clfs):
+        groups.setdefault(_stack_key(clf), []).append(i)
+    groups = sorted(groups.values(), key=len, reverse=True)
+    while len(groups) < n:
+        largest = groups.pop(0)
+        half = (len(largest) + 1) // 2
+        groups = sorted(
+            [*groups, largest[:half], largest[half:]], key=len, reverse=True
+        )
+    chunks = [[] for _ in range(n)]
+    for group in groups:
+        min(chunks, key=len).extend(group)
+    return [sorted(chunk) for chunk in chunks]
 
 
 def _fit_chunk(clfs, data, verbose):
-    """Train one chunk's classifiers stacked: ``(fitted or exception each, seconds)``.
+    """Train one chunk's classifiers stacked: ``(fitted or None each, seconds)``.
 
     What a worker runs; the data of copies that share it arrives once
-    (pickling keeps one object per chunk) and is still shared.
+    (pickling keeps one object per chunk) and is still shared. A copy that
+    failed comes back as None (its exception need not pickle): the search's
+    loop fits it again and reports the error as scikit-learn does.
     """
     start = time.perf_counter()
     fitted = MultiLabelMLPClassifier._fit_copies(
         list(clfs), *zip(*data), verbose=verbose
     )
-    return fitted, time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    return [None if isinstance(clf, Exception) else clf for clf in fitted], seconds
 
 
 def _split_fit(estimator, X, y, train, fit_params):
