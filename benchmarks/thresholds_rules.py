@@ -42,7 +42,7 @@ from sklearn.preprocessing import MaxAbsScaler, StandardScaler
 from sklearn.utils import _safe_indexing
 
 from skmultilabel_mlp import MultiLabelMLPClassifier
-from skmultilabel_mlp._targets import proba_to_matrix
+from skmultilabel_mlp._proba import proba_to_matrix
 from skmultilabel_mlp._threshold_rules import (
     DEFAULT_GLOBAL_MARGIN,
     DEFAULT_MARGIN,

@@ -94,8 +94,9 @@ AsymmetricLoss, default="binary_crossentropy"
         Unknown entries are left out of the loss; predictions cover every label.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training rows (stratified by
-        label) and stop when the validation loss has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs; the best weights are kept.
+        label; for a sparse ``y`` of more than 2**24 rows x labels, by its most
+        frequent labels) and stop when the validation loss has not improved
+        by ``tol`` for ``n_iter_no_change`` epochs; the best weights are kept.
     warm_start : bool, default=False
         ``fit`` continues from the weights of the previous fit (same network
         shape, a fresh optimiser, as scikit-learn's MLP) instead of new ones.

@@ -19,9 +19,9 @@ from sklearn.utils.validation import _check_sample_weight, validate_data
 from . import _engine, _fit_cache, _multiclass
 from ._class_weight import resolve_pos_weight
 from ._copies import Datasets, stack
-from ._holdout import class_holdout, stratified_holdout
+from ._holdout import class_holdout, strata, stratified_holdout
 from ._outcome import constant_labels, divergence, sigmoid_only
-from ._utils import indicator_01, warn_if_too_large
+from ._utils import warn_if_too_large
 from .losses import _resolve_loss
 
 __all__ = ["FittingMixin"]
@@ -337,7 +337,7 @@ class FittingMixin:
             codes = _multiclass.class_codes(Y, _multiclass.head_widths(outputs))
             return class_holdout(codes, self.validation_fraction, self.random_state)
         return stratified_holdout(
-            indicator_01(Y), self.validation_fraction, self.random_state
+            strata(Y), self.validation_fraction, self.random_state
         )
 
 

@@ -1,15 +1,22 @@
-"""The early-stopping holdout: a validation split stratified on every label
-(or, for outputs with their own classes, on their joint classes).
+"""The early-stopping holdout: a validation split stratified on every label (of a
+very large sparse target, on its most frequent labels: ``strata``), or, for
+outputs with their own classes, on their joint classes.
 
 Imports nothing from the package, so the classifier and model selection can
 both use it without importing each other.
 """
 
 import numpy as np
+import scipy.sparse as sp
 from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
-__all__ = ["class_holdout", "stratified_holdout"]
+__all__ = ["class_holdout", "strata", "stratified_holdout"]
+
+#: A sparse target matrix of more rows x labels than this is stratified on its
+#: most frequent labels only, as many as fit (iterative stratification needs a
+#: dense copy: 10,000 labels of 200,000 rows would be 16 GB of it).
+MAX_STRATA_ENTRIES = 2**24
 
 
 def _sizes(n, fraction):
@@ -83,3 +90,21 @@ def stratified_holdout(Y01, fraction, random_state=None):
         )
     train, val = next(splitter.split(np.zeros((n, 1)), strata))
     return np.sort(train), np.sort(val)
+
+
+def strata(Y):
+    """The dense int 0/1 labels the holdout stratifies on (unknown = 0).
+
+    Every label of a dense ``Y``, or of a sparse one of at most
+    ``MAX_STRATA_ENTRIES`` entries; of a larger sparse ``Y`` its
+    ``MAX_STRATA_ENTRIES // n_samples`` most frequent labels (at least one;
+    ties to the first column), so no dense ``(n, L)`` copy is made.
+    """
+    if sp.issparse(Y) and Y.shape[0] * Y.shape[1] > MAX_STRATA_ENTRIES:
+        Y = sp.csc_matrix(Y)
+        Y.data = np.nan_to_num(Y.data, nan=0.0)
+        counts = np.asarray((Y != 0).sum(axis=0)).ravel()
+        keep = max(1, MAX_STRATA_ENTRIES // Y.shape[0])
+        Y = Y[:, np.sort(np.argsort(-counts, kind="stable")[:keep])]
+    Y = Y.toarray() if sp.issparse(Y) else np.asarray(Y, dtype=float)
+    return np.nan_to_num(Y, nan=0.0).astype(int)

@@ -11,7 +11,7 @@ import joblib
 import numpy as np
 from sklearn.utils import _safe_indexing
 
-from ._targets import proba_to_matrix
+from ._proba import proba_to_matrix
 
 __all__ = ["OOFRecorder"]
 

@@ -12,7 +12,8 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import _check_sample_weight, assert_all_finite
 
-from ._targets import check_indicator, proba_to_matrix
+from ._proba import proba_to_matrix
+from ._targets import check_indicator
 from ._threshold_counts import (
     ascent_micro_f1,
     ascent_rows,

@@ -7,7 +7,8 @@ Each Display computes its data in ``from_estimator`` / ``from_predictions`` (or
 
 import numpy as np
 
-from ._targets import check_indicator, proba_to_matrix
+from ._proba import proba_to_matrix
+from ._targets import check_indicator
 from ._threshold_search import _count_scores, tune_thresholds
 from ._utils import final_step
 

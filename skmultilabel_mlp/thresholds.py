@@ -25,7 +25,8 @@ from sklearn.utils._param_validation import HasMethods, Hidden, Interval, StrOpt
 from sklearn.utils.validation import check_is_fitted
 
 from ._multiclass import is_multiclass
-from ._targets import encode_targets, proba_to_matrix
+from ._proba import proba_to_matrix
+from ._targets import encode_targets
 from ._threshold_rules import (
     DEFAULT_MIN_POSITIVES,
     DEFAULT_SHRINKAGE,

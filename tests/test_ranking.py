@@ -13,7 +13,7 @@ from sklearn.svm import LinearSVC
 
 from skmultilabel_mlp import MultiLabelMLPClassifier, _fit_cache
 from skmultilabel_mlp import metrics as m
-from skmultilabel_mlp._targets import proba_to_matrix
+from skmultilabel_mlp._proba import proba_to_matrix
 from skmultilabel_mlp.metrics import _ranking
 from skmultilabel_mlp.model_selection import GridSearchCV, cross_validate
 

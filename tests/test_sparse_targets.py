@@ -8,6 +8,8 @@ import sklearn.model_selection as skms
 from skmultilabel_mlp import MultiLabelMLPClassifier
 from skmultilabel_mlp.model_selection import cross_validate
 
+from ._checks import same_fold_models
+
 NET = dict(hidden_layer_sizes=(8,), batch_size=16, epochs=3, random_state=0)
 
 
@@ -79,9 +81,7 @@ def test_stacked_folds_on_sparse_y_are_sklearns_fold_by_fold_fits():
     cv = skms.KFold(3, shuffle=True, random_state=0)
     ours = cross_validate(est, X, Ys, cv=cv, return_estimator=True)
     theirs = skms.cross_validate(est, X, Y, cv=cv, return_estimator=True)
-    np.testing.assert_array_equal(ours["test_score"], theirs["test_score"])
-    for a, b in zip(ours["estimator"], theirs["estimator"]):
-        np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), atol=1e-5)
+    same_fold_models(ours, theirs, X)
 
 
 def test_very_uneven_sparse_y_is_trained_dense_with_the_same_result(engine_data):
@@ -96,3 +96,38 @@ def test_very_uneven_sparse_y_is_trained_dense_with_the_same_result(engine_data)
     sparse = MultiLabelMLPClassifier(**NET).fit(X, sp.csr_matrix(Y))
     np.testing.assert_array_equal(sparse.predict_proba(X), dense.predict_proba(X))
     assert "Y" in engine_data[1]
+
+
+def test_early_stopping_strata_of_a_large_sparse_y_are_its_frequent_labels(
+    monkeypatch,
+):
+    """The holdout of a sparse y too large for a dense copy is stratified on its
+    most frequent labels (as many as the limit holds); a smaller y, sparse or
+    dense, on every label, as before."""
+    from skmultilabel_mlp import _holdout
+    from skmultilabel_mlp._utils import indicator_01
+
+    X, Y = _data()
+    Y[:5, 3] = 1  # label 3 the most frequent after label 0
+    Y[:, 5] = 0  # a label never positive
+    Ys = sp.csr_matrix(Y.astype(np.float32))
+    np.testing.assert_array_equal(_holdout.strata(Ys), indicator_01(Y))
+    np.testing.assert_array_equal(_holdout.strata(Y), indicator_01(Y))
+    monkeypatch.setattr(_holdout, "MAX_STRATA_ENTRIES", 3 * Y.shape[0])
+    counts = Y.sum(axis=0)
+    top = np.sort(np.argsort(-counts, kind="stable")[:3])
+    assert 0 in top and 5 not in top
+    np.testing.assert_array_equal(_holdout.strata(Ys), Y[:, top])
+    np.testing.assert_array_equal(_holdout.strata(Y), Y)  # dense: all labels
+    with_nan = Ys.copy()
+    with_nan.data[:4] = np.nan  # unknown entries count as 0, as before
+    known = indicator_01(with_nan)
+    top_known = np.sort(np.argsort(-known.sum(axis=0), kind="stable")[:3])
+    np.testing.assert_array_equal(_holdout.strata(with_nan), known[:, top_known])
+    clf = MultiLabelMLPClassifier(**NET, early_stopping=True)
+    train, val = clf._validation_split(Ys)
+    want = _holdout.stratified_holdout(Y[:, top], clf.validation_fraction, 0)
+    np.testing.assert_array_equal(train, want[0])
+    np.testing.assert_array_equal(val, want[1])
+    clf.fit(X, Ys)  # and the fit trains on that split
+    assert len(clf.history_["val_loss"]) >= 1

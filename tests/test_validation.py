@@ -22,6 +22,8 @@ from skmultilabel_mlp.metrics import multilabel_scoring
 from skmultilabel_mlp.model_selection import cross_val_score, cross_validate
 from skmultilabel_mlp.model_selection._validation import _why_not_stacked
 
+from ._checks import same_fold_models
+
 CV = KFold(n_splits=3, shuffle=True, random_state=0)
 
 
@@ -325,15 +327,6 @@ SAME_MODEL_CASES = {
 }
 
 
-def _same_models(ours, theirs, X):
-    np.testing.assert_array_equal(ours["test_score"], theirs["test_score"])
-    for a, b in zip(ours["estimator"], theirs["estimator"]):
-        np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), atol=1e-5)
-        assert len(
-            a[-1].history_["loss"] if hasattr(a, "steps") else a.history_["loss"]
-        ) == len(b[-1].history_["loss"] if hasattr(b, "steps") else b.history_["loss"])
-
-
 @pytest.mark.parametrize("case", SAME_MODEL_CASES)
 def test_stacked_folds_are_the_networks_of_sklearns_cross_validate(
     case, tutorial_like_data
@@ -342,7 +335,7 @@ def test_stacked_folds_are_the_networks_of_sklearns_cross_validate(
     est = MultiLabelMLPClassifier(epochs=8, random_state=3, **SAME_MODEL_CASES[case])
     assert _why_not_stacked(est, X, None) is None
     kwargs = {"cv": CV, "return_estimator": True}
-    _same_models(
+    same_fold_models(
         cross_validate(est, X, Y, **kwargs), skms.cross_validate(est, X, Y, **kwargs), X
     )
 
@@ -359,7 +352,7 @@ def test_same_networks_with_sample_weight(through, tutorial_like_data):
         est, params = clf, {"sample_weight": weights}
     assert _why_not_stacked(est, X, params) is None
     kwargs = {"cv": CV, "return_estimator": True, "params": params}
-    _same_models(
+    same_fold_models(
         cross_validate(est, X, Y, **kwargs), skms.cross_validate(est, X, Y, **kwargs), X
     )
 
@@ -374,7 +367,7 @@ def test_same_networks_on_sparse_x_and_unknown_labels(tutorial_like_data):
     kwargs = {"cv": CV, "return_estimator": True}
     ours = cross_validate(est, Xs, Ynan, **kwargs)
     theirs = skms.cross_validate(est, Xs, Ynan, **kwargs)
-    _same_models(ours, theirs, Xs)
+    same_fold_models(ours, theirs, Xs)
     # and sparse rows train exactly as their dense copy does
     dense = MultiLabelMLPClassifier(epochs=8, random_state=3).fit(Xs.toarray(), Ynan)
     np.testing.assert_allclose(

@@ -13,7 +13,8 @@ from sklearn import metrics as skm
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import _check_sample_weight
 
-from .._targets import check_indicator, proba_to_matrix
+from .._proba import proba_to_matrix
+from .._targets import check_indicator
 from ._averaging import label_averaged, pad_one_label
 
 __all__ = [

@@ -32,7 +32,7 @@ import scipy.sparse as sp
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import _check_sample_weight
 
-from .._targets import proba_to_matrix
+from .._proba import proba_to_matrix
 from .._utils import final_step
 
 __all__ = ["RankingScorer", "ndcg_at_k", "precision_at_k", "recall_at_k"]

@@ -9,7 +9,8 @@ import pandas as pd
 from sklearn import metrics as skm
 from sklearn.utils._param_validation import StrOptions, validate_params
 
-from .._targets import check_indicator, proba_to_matrix
+from .._proba import proba_to_matrix
+from .._targets import check_indicator
 from ._averaging import label_averaged
 from ._multioutput import (
     _pairs,

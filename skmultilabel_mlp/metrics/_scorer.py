@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics as skm
 
-from .._targets import check_indicator, proba_to_matrix
+from .._proba import proba_to_matrix
+from .._targets import check_indicator
 from .._utils import final_step
 from . import _multilabel as m
 from . import _multioutput as mo

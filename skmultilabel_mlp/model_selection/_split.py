@@ -154,5 +154,7 @@ def stratified_holdout(Y, fraction, random_state=None):
 
     The classifier's early-stopping split. ``Y`` is an indicator matrix (dense
     or sparse); unknown (NaN) entries count as negatives for stratifying only.
+    A sparse ``Y`` of more than 2**24 rows x labels is stratified on its most
+    frequent labels only, as many as 2**24 entries hold (no dense copy of it).
     """
-    return _holdout.stratified_holdout(indicator_01(Y), fraction, random_state)
+    return _holdout.stratified_holdout(_holdout.strata(Y), fraction, random_state)
