@@ -1,11 +1,15 @@
 """Helpers shared by the benchmark drivers."""
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from skmultilabel_mlp._utils import atomic_write as _atomic_write
 from skmultilabel_mlp.benchmark import environment
 
-__all__ = ["atomic_write", "environment", "measured", "shared_data"]
+__all__ = ["atomic_write", "environment", "measured", "run_case", "shared_data"]
 
 
 def atomic_write(path, text):
@@ -29,3 +33,23 @@ def measured(env):
         f"Python {env['python']}, backend {env['keras_backend']}, "
         f"versions {env['versions']}.\n"
     )
+
+
+def run_case(script, case, *args, backend=None):
+    """Run ``python script --case case *args`` in a fresh process.
+
+    With ``backend``, under ``KERAS_BACKEND=backend``. Returns the last line the
+    case printed, read as JSON, or ``{"error": [its last stderr line]}``.
+    """
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    if backend is not None:
+        env["KERAS_BACKEND"] = backend
+    proc = subprocess.run(
+        [sys.executable, str(script), "--case", case, *map(str, args)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -15,7 +15,6 @@ rows loaded into memory at once and trained by one ``fit`` epoch.
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -102,18 +101,6 @@ def case_in_memory(paths):
     }
 
 
-def _run(case, paths):
-    proc = subprocess.run(
-        [sys.executable, __file__, "--case", case, *map(str, paths)],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
-    )
-    if proc.returncode != 0:
-        return {"error": proc.stderr.strip().splitlines()[-1:]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def render(out):
     lines = [
         "# Out-of-core training: peak memory as the rows grow\n",
@@ -142,16 +129,20 @@ def main(argv):
     if argv[:1] == ["--case"]:
         print(json.dumps(globals()[f"case_{argv[1]}"]([Path(p) for p in argv[2:]])))
         return
-    from _env import atomic_write, environment
+    from _env import atomic_write, environment, run_case
 
     results = {}
     with tempfile.TemporaryDirectory() as folder:
         paths = write_shards(folder)
         for n in SHARDS:
-            results[f"partial_fit over {n} shard(s)"] = _run("shards", paths[:n])
+            results[f"partial_fit over {n} shard(s)"] = run_case(
+                __file__, "shards", *paths[:n]
+            )
             print(n, results[f"partial_fit over {n} shard(s)"], flush=True)
         for n in SHARDS:
-            results[f"fit, {n} shard(s) in memory"] = _run("in_memory", paths[:n])
+            results[f"fit, {n} shard(s) in memory"] = run_case(
+                __file__, "in_memory", *paths[:n]
+            )
             print(n, results[f"fit, {n} shard(s) in memory"], flush=True)
     out = {
         "protocol": " ".join(__doc__.strip().split("\n\n")[1].split()),

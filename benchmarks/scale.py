@@ -59,7 +59,6 @@ import importlib.util
 import json
 import math
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -304,24 +303,11 @@ def case_sklearn():
     }
 
 
-def _run_case(case, backend):
-    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
-    proc = subprocess.run(
-        [sys.executable, __file__, "--case", case],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        return {"error": proc.stderr.strip().splitlines()[-1:]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def main(argv):
     if argv[:1] == ["--case"]:
         print(json.dumps(globals()[f"case_{argv[1]}"]()))
         return
-    from _env import atomic_write, environment
+    from _env import atomic_write, environment, run_case
 
     if "--smoke" in argv:
         os.environ["SCALE_SMOKE"] = "1"
@@ -334,7 +320,7 @@ def main(argv):
         for backend in backends[:1] if case in KERAS_FREE else backends:
             key = case if case in KERAS_FREE else f"{case}/{backend}"
             start = time.perf_counter()
-            results[key] = _run_case(case, backend)
+            results[key] = run_case(__file__, case, backend=backend)
             results[key]["case_wall_seconds"] = time.perf_counter() - start
             print(key, results[key], flush=True)
     out = {

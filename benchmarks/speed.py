@@ -45,9 +45,7 @@ when JAX is installed. Results: ``results/speed.json`` and ``results/speed.md``.
 """
 
 import json
-import os
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -418,24 +416,11 @@ def case_sparse_lazy():
     return case_sparse("lazy_adam")
 
 
-def _run_case(case, backend):
-    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
-    proc = subprocess.run(
-        [sys.executable, __file__, "--case", case],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        return {"error": proc.stderr.strip().splitlines()[-1:]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def main(argv):
     if argv[:1] == ["--case"]:
         print(json.dumps(globals()[f"case_{argv[1]}"]()))
         return
-    from _env import atomic_write, environment
+    from _env import atomic_write, environment, run_case
 
     cases = [c for c in argv if c in CASES] or list(CASES)
     backends = ["tensorflow"]
@@ -449,7 +434,7 @@ def main(argv):
     results = json.loads(path.read_text())["results"] if path.exists() else {}
     for case in cases:
         for backend in backends:
-            results[f"{case}/{backend}"] = _run_case(case, backend)
+            results[f"{case}/{backend}"] = run_case(__file__, case, backend=backend)
             print(case, backend, results[f"{case}/{backend}"], flush=True)
     out = {
         "protocol": __doc__.strip().splitlines()[0],
