@@ -47,7 +47,7 @@ def test_a_lazy_step_moves_only_the_touched_rows_as_sparse_adam_does(alpha):
     from skmultilabel_mlp._engine._loop import Program
 
     rng = np.random.default_rng(0)
-    K, d, h, B, r = 2, 5, 3, 2, 3
+    K, d, h, B = 2, 5, 3, 2
     W = rng.normal(size=(K, d, h)).astype(np.float32)
     m = rng.normal(size=(K, d, h)).astype(np.float32) * 0.1
     v = rng.random((K, d, h)).astype(np.float32) * 0.1
@@ -58,7 +58,8 @@ def test_a_lazy_step_moves_only_the_touched_rows_as_sparse_adam_does(alpha):
     cols = np.array([[[1, 3, 0], [1, 0, 0]], [[4, 2, 0], [1, 0, 0]]], np.int32)
     vals = np.array([[[1, 2, 0], [3, 0, 0]], [[0, 5, 0], [6, 0, 0]]], np.float32)
     valid = np.array([[True, True], [True, False]])
-    slot_grads = rng.normal(size=(K, B, r, h)).astype(np.float32)
+    # the gradient arriving at each batch row's first-layer product
+    upstream = rng.normal(size=(K, B, h)).astype(np.float32)
     t = np.array([3.0, 5.0], np.float32)
     lr = np.array([0.01, 0.02], np.float32)
     data = {"learning_rate": lr, "alpha": np.full(K, alpha, np.float32)}
@@ -68,26 +69,36 @@ def test_a_lazy_step_moves_only_the_touched_rows_as_sparse_adam_does(alpha):
     )  # fmt: skip
     kit = _kit()
     params, state = _lazy.start(kit.rows, [W, b], [[m, b * 0], [v, b * 0]])
-    slot = _lazy.slots(
-        ops.convert_to_tensor(cols), ops.convert_to_tensor(vals), valid, d
+    vals_t = ops.convert_to_tensor(vals)
+    batch = _lazy.distinct_rows(
+        ops.convert_to_tensor(cols), vals_t, ops.convert_to_tensor(valid), d, kit
     )
+    first = _lazy.read_rows(kit.rows, params, batch, h)
+
+    def loss_fn(params):
+        product = kit.bag(params[0], batch, vals_t, kit)
+        return ops.sum(product * upstream, axis=(1, 2))
+
+    _, grads = kit.value_and_grad(loss_fn, [first])
     params, state = _lazy.update(
         params,
-        [ops.convert_to_tensor(slot_grads), ops.zeros((K, h))],
+        [grads[0], ops.zeros((K, h))],
         state,
         ops.convert_to_tensor(t),
         data,
         program,
         kit,
-        slot,
+        batch,
         None,
+        first,
     )
     params, state = _lazy.dense(kit.rows, params, state, (K, d, h))
     got = [ops.convert_to_numpy(a) for a in (params[0], state[0][0], state[1][0])]
     for k, touched in enumerate(
         [
-            {1: slot_grads[0, 0, 0] + slot_grads[0, 1, 0], 3: slot_grads[0, 0, 1]},
-            {2: slot_grads[1, 0, 1]},
+            # a feature's gradient: its values times its rows' upstream, summed
+            {1: 1 * upstream[0, 0] + 3 * upstream[0, 1], 3: 2 * upstream[0, 0]},
+            {2: 5 * upstream[1, 0]},
         ]
     ):
         expected = _reference(W[k], m[k], v[k], touched, t[k], lr[k], alpha)

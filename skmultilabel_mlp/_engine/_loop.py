@@ -88,8 +88,10 @@ class Kit:
     indices (``keras.ops.take`` adds a negative-index fix-up to every gather);
     ``step`` is ``_optim.step``, or a compiled version of it; ``report(listener,
     epoch, losses, val_losses)`` hands an epoch's losses to ``_progress.dispatch`` on
-    the host; ``rows`` makes the row store of a lazy program (``_lazy``) and
-    ``argsort`` is a stable sort.
+    the host; ``rows`` makes the row store of a lazy program (``_lazy``),
+    ``argsort`` is a stable sort, ``sorted_segment_sum(data, segment, n)`` the
+    sums over sorted segment ids as ``n`` rows and ``bag(rows, batch, vals,
+    kit)`` a lazy program's first product (``_lazy.bag``).
     """
 
     value_and_grad: object
@@ -99,6 +101,8 @@ class Kit:
     report: object = None
     rows: object = None
     argsort: object = ops.argsort
+    sorted_segment_sum: object = _lazy.sorted_segment_sum
+    bag: object = _lazy.bag
 
 
 def _per_copy(value, like):
@@ -143,8 +147,8 @@ def train(params, data, program, kit):
     first_shape = tuple(params[0].shape)  # (K, d, h)
     d, h = first_shape[1], first_shape[2]
 
-    def loss_fn(p, idx, valid, drop_keys):
-        return batch_loss(p, idx, valid, drop_keys, data, program, kit)
+    def loss_fn(p, idx, valid, drop_keys, x=None):
+        return batch_loss(p, idx, valid, drop_keys, data, program, kit, x)
 
     def run_epoch(epoch, params, opt_state, t, active):
         order = _random.shuffled_positions(
@@ -164,10 +168,15 @@ def train(params, data, program, kit):
             )
             if program.lazy:  # the gradient of the rows the batch touches
                 cols, vals = gather_x(data, idx, program, kit.take)
-                slot = _lazy.slots(cols, vals, valid, d)
-                first = _lazy.read_rows(kit.rows, params, slot, cols, h)
+                batch = _lazy.distinct_rows(cols, vals, valid, d, kit)
+                first = _lazy.read_rows(kit.rows, params, batch, h)
                 losses, grads = kit.value_and_grad(
-                    loss_fn, [first, *list(params[1:])], idx, valid, drop_keys
+                    loss_fn,
+                    [first, *list(params[1:])],
+                    idx,
+                    valid,
+                    drop_keys,
+                    (batch, vals),
                 )
                 if program.alpha:
                     losses = losses + _lazy.penalty(kit.rows, params, data)
@@ -181,7 +190,7 @@ def train(params, data, program, kit):
             t = t + (1.0 if on is None else ops.cast(on, "float32"))
             if program.lazy:
                 params, opt_state = _lazy.update(
-                    params, grads, opt_state, t, data, program, kit, slot, on
+                    params, grads, opt_state, t, data, program, kit, batch, on, first
                 )
             else:
                 params, opt_state = kit.step(

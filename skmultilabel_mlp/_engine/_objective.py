@@ -48,23 +48,24 @@ def gather_y(data, idx, program, take):
     return ops.scatter(where, ops.reshape(vals, (-1,)), (K, B, n_labels))
 
 
-def _first_product(x, W, matmul, take):
+def _first_product(x, W, kit):
     """``x @ W`` per copy; sparse rows gather the kernel rows they touch.
 
     For sparse rows ``(columns, values)`` (K, B, r) the product is the sum of
     ``values`` times the rows of ``W`` (K, d, h) at ``columns``: a batch costs
     what its non-zeros touch, never a dense ``(B, d)`` block. Padding slots
-    (column 0, value 0) add nothing.
+    (column 0, value 0) add nothing. A lazy program's ``W`` is the batch's
+    distinct rows (S, h) and its ``x`` is ``(_lazy.Rows, values)``.
     """
     if not isinstance(x, tuple):
-        return matmul(x, W)
+        return kit.matmul(x, W)
     cols, vals = x
-    if len(W.shape) == 4:  # a lazy program's gathered rows (``_lazy``)
-        return ops.einsum("kbrh,kbr->kbh", W, vals)
+    if len(W.shape) == 2:  # a lazy program's distinct rows
+        return kit.bag(W, cols, vals, kit)
     K, d = W.shape[0], W.shape[1]
     flat = ops.reshape(W, (-1, W.shape[2]))
     offsets = ops.reshape(ops.arange(K, dtype="int32") * d, (K, 1, 1))
-    rows = take(flat, cols + offsets, 0)  # (K, B, r, h)
+    rows = kit.take(flat, cols + offsets, 0)  # (K, B, r, h)
     return ops.einsum("kbrh,kbr->kbh", rows, vals)
 
 
@@ -88,9 +89,7 @@ def _forward(params, x, data, program, kit, drop_keys=None):
     h = x
     for i in range(program.n_hidden):
         W, b = params[2 * i], params[2 * i + 1]
-        product = (
-            _first_product(h, W, kit.matmul, kit.take) if i == 0 else kit.matmul(h, W)
-        )
+        product = _first_product(h, W, kit) if i == 0 else kit.matmul(h, W)
         h = activation(_add_bias(product, b))
         if program.padded_units:
             h = h * data["unit_masks"][i][:, None, :]
@@ -99,19 +98,18 @@ def _forward(params, x, data, program, kit, drop_keys=None):
             u = _random.dropout_uniform(drop_keys, i, h.shape[1], h.shape[2])
             h = ops.where(u >= rate, h / (1.0 - rate), 0.0)
     if program.n_hidden == 0:
-        return _add_bias(
-            _first_product(h, params[-2], kit.matmul, kit.take), params[-1]
-        )
+        return _add_bias(_first_product(h, params[-2], kit), params[-1])
     return _add_bias(kit.matmul(h, params[-2]), params[-1])
 
 
-def _row_losses(params, idx, valid, data, program, kit, drop_keys=None):
+def _row_losses(params, idx, valid, data, program, kit, drop_keys=None, x=None):
     """Each copy's weighted per-row losses (K, B) and their weights' sums (K,).
 
     Rows past the end of a copy's batch (``valid`` false) gather a real row and
-    get weight 0; unknown targets are left out of the sum.
+    get weight 0; unknown targets are left out of the sum. ``x``: the batch's
+    features where the caller has them (a lazy program's, ``_lazy``).
     """
-    x = gather_x(data, idx, program, kit.take)
+    x = gather_x(data, idx, program, kit.take) if x is None else x
     y = gather_y(data, idx, program, kit.take)
     if program.masked:
         known = ops.logical_not(ops.isnan(y))
@@ -141,14 +139,14 @@ def _mean(total, weight):
 
 
 def _penalty(params, data):
-    # a lazy program's first-layer rows (4-D) are penalised by ``_lazy``
+    # a lazy program's first-layer rows (2-D) are penalised by ``_lazy``
     kernels = [W for W in params[::2] if len(W.shape) == 3]
     return data["alpha"] * sum(ops.sum(ops.square(W), axis=(1, 2)) for W in kernels)
 
 
-def batch_loss(params, idx, valid, drop_keys, data, program, kit):
+def batch_loss(params, idx, valid, drop_keys, data, program, kit, x=None):
     """Each copy's loss on its batch (K,): the (weighted) mean row loss plus L2."""
-    rows, weight = _row_losses(params, idx, valid, data, program, kit, drop_keys)
+    rows, weight = _row_losses(params, idx, valid, data, program, kit, drop_keys, x)
     loss = _mean(sum_last(rows), weight)
     if program.alpha:
         loss = loss + _penalty(params, data)

@@ -112,9 +112,13 @@ class _ArrayRows:
     def gather_first(self, handle, index, h):
         return jnp.take(handle[:, :h], index, axis=0, mode="clip")
 
-    def gather_all(self, handles, index):
-        rows = jnp.take(handles[0], index, axis=0, mode="clip")
-        return jnp.split(rows, 3, axis=1)
+    def gather_moments(self, handles, index):
+        h = handles[0].shape[1] // 3
+        return tuple(
+            jnp.split(
+                jnp.take(handles[0][:, h:], index, axis=0, mode="clip"), 2, axis=1
+            )
+        )
 
     def scatter(self, handles, index, values, n):
         # entries past the n distinct rows are dropped (an out-of-range index)

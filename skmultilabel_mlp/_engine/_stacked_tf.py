@@ -64,6 +64,14 @@ def _stable_argsort(x):
     return tf.argsort(x, stable=True)
 
 
+def _sorted_segment_sum(data, segment, n):
+    # the sorted kernel, padded to n rows (TensorFlow's unsorted segment sum
+    # is several times slower)
+    sums = tf.math.segment_sum(data, segment)
+    pad = [[0, n - tf.shape(sums)[0]]] + [[0, 0]] * (len(data.shape) - 1)
+    return tf.pad(sums, pad)
+
+
 class _VariableRows:
     """The row store of a lazy program (``_lazy``): the first kernel and its
     moments as variables, so a step's scatter writes its rows in place (a
@@ -91,9 +99,9 @@ class _VariableRows:
         with tf.control_dependencies([handle]):
             return tf.gather(self.variables[0], index)
 
-    def gather_all(self, handles, index):
+    def gather_moments(self, handles, index):
         with tf.control_dependencies([handles[0]]):
-            return tuple(tf.gather(v, index) for v in self.variables)
+            return tuple(tf.gather(v, index) for v in self.variables[1:])
 
     def scatter(self, handles, index, values, n):
         with tf.control_dependencies([handles[0]]):
@@ -128,6 +136,7 @@ _KIT = _loop.Kit(
     take=_take,
     report=_report,
     argsort=_stable_argsort,
+    sorted_segment_sum=_sorted_segment_sum,
 )
 # Beyond a million weights the optimiser update's dozen element-wise passes
 # over them cost more than XLA's launch and compilation: XLA fuses them into
