@@ -76,7 +76,7 @@ def test_a_lazy_step_moves_only_the_touched_rows_as_sparse_adam_does(alpha):
     first = _lazy.read_rows(kit.rows, params, batch, h)
 
     def loss_fn(params):
-        product = kit.bag(params[0], batch, vals_t, kit)
+        product = _lazy.bag(params[0], batch, vals_t, kit)
         return ops.sum(product * upstream, axis=(1, 2))
 
     _, grads = kit.value_and_grad(loss_fn, [first])

@@ -19,11 +19,11 @@ them in place), on TensorFlow variables (``_stacked_tf``), since a functional
 scatter there copies the whole kernel at every step.
 
 A step first sorts the batch's slots to find its distinct rows
-(``distinct_rows``); the forward pass reads each distinct row once from them
-(``Kit.bag``), so the gradient of a feature that appears in several slots
-arrives summed, and each touched row takes exactly one Adam step, the rule of
-``_optim._adam`` on its summed gradient. No array of one row per slot and
-unit is built on TensorFlow (its bag is a sparse product).
+(``distinct_rows``); the forward pass reads each distinct row once from the
+store (``read_rows``) and multiplies the batch by them (``bag``), whose
+gradient arrives summed per distinct row (a sorted segment sum), so each
+touched row takes exactly one Adam step, the rule of ``_optim._adam`` on its
+summed gradient.
 """
 
 from keras import ops
@@ -70,7 +70,7 @@ def distinct_rows(cols, vals, valid, d, kit):
     """The distinct kernel rows of a batch's sparse rows ``(cols, vals)`` (K, B, r).
 
     Sorted (stably) once per step, before the forward pass: the forward pass
-    reads each distinct row once (``Kit.bag``) and the gradient arrives summed
+    reads each distinct row once (``bag``) and the gradient arrives summed
     per distinct row, never as one row per slot.
     """
     K = cols.shape[0]
@@ -90,10 +90,10 @@ def distinct_rows(cols, vals, valid, d, kit):
     segment = ops.cumsum(ops.cast(first, "int32")) - 1
     index = sums(ops.where(first, sorted_flat, 0), segment, S)
     hits = sums(ops.cast(take(touched, order, 0), "int32"), segment, S)
-    seg = ops.scatter(
-        ops.expand_dims(order, 1), segment, (S,)
-    )  # order is a permutation
-    seg = ops.reshape(seg, ops.shape(cols))
+    # each slot's position among the distinct rows (order is a permutation)
+    seg = ops.reshape(
+        ops.scatter(ops.expand_dims(order, 1), segment, (S,)), ops.shape(cols)
+    )
     return Rows(index, ops.greater(hits, 0), segment[-1] + 1, seg, order, segment, d)
 
 
@@ -138,8 +138,8 @@ def bag(rows, batch, vals, kit):
     (S, h) (``distinct_rows``).
 
     Its gradient for the rows is each slot's value times its upstream row,
-    summed per distinct row over the sorted slots (a gather's own gradient,
-    an unsorted scatter-add, took 3x as long on TensorFlow).
+    summed per distinct row over the sorted slots (the gather's own gradient,
+    an unsorted scatter-add, took about twice as long on TensorFlow).
     """
     S, h = ops.shape(rows)[0], rows.shape[1]
 
@@ -162,7 +162,7 @@ def sorted_segment_sum(data, segment, n):
 
 
 def read_rows(rows, params, batch, h):
-    """The batch's distinct kernel rows (S, h), for the forward pass (``Kit.bag``)."""
+    """The batch's distinct kernel rows (S, h), for the forward pass (``bag``)."""
     return rows.gather_first(params[0], batch.index, h)
 
 

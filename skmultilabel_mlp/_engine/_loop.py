@@ -89,9 +89,8 @@ class Kit:
     ``step`` is ``_optim.step``, or a compiled version of it; ``report(listener,
     epoch, losses, val_losses)`` hands an epoch's losses to ``_progress.dispatch`` on
     the host; ``rows`` makes the row store of a lazy program (``_lazy``),
-    ``argsort`` is a stable sort, ``sorted_segment_sum(data, segment, n)`` the
-    sums over sorted segment ids as ``n`` rows and ``bag(rows, batch, vals,
-    kit)`` a lazy program's first product (``_lazy.bag``).
+    ``argsort`` is a stable sort and ``sorted_segment_sum(data, segment, n)``
+    the sums over sorted segment ids as ``n`` rows.
     """
 
     value_and_grad: object
@@ -102,7 +101,6 @@ class Kit:
     rows: object = None
     argsort: object = ops.argsort
     sorted_segment_sum: object = _lazy.sorted_segment_sum
-    bag: object = _lazy.bag
 
 
 def _per_copy(value, like):

@@ -9,7 +9,7 @@ rows multiply the kernel rows they touch (``_first_product``).
 import keras
 from keras import ops
 
-from . import _random
+from . import _lazy, _random
 from ._losses import (
     bce_terms,
     focusing_logit_terms,
@@ -59,9 +59,10 @@ def _first_product(x, W, kit):
     """
     if not isinstance(x, tuple):
         return kit.matmul(x, W)
-    cols, vals = x
     if len(W.shape) == 2:  # a lazy program's distinct rows
-        return kit.bag(W, cols, vals, kit)
+        batch, vals = x
+        return _lazy.bag(W, batch, vals, kit)
+    cols, vals = x
     K, d = W.shape[0], W.shape[1]
     flat = ops.reshape(W, (-1, W.shape[2]))
     offsets = ops.reshape(ops.arange(K, dtype="int32") * d, (K, 1, 1))
