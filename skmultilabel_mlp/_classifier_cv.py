@@ -9,7 +9,6 @@ row. No backend is imported until it fits.
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn import metrics as skm
 from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, clone
 from sklearn.model_selection import check_cv
 from sklearn.pipeline import make_pipeline
@@ -17,50 +16,16 @@ from sklearn.preprocessing import MaxAbsScaler, StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._classifier import MultiLabelMLPClassifier
+from ._cv_rules import SCORINGS, choose_rule, tune_rule
 from ._multiclass import is_multiclass
 from ._oof_recorder import OOFRecorder
+from ._proba import proba_to_matrix
 from ._targets import encode_targets
-from ._threshold_search import tune_thresholds
 from ._utils import indicator_01
 from .metrics import get_scorer
 from .model_selection import GridSearchCV, MultilabelStratifiedKFold
 
 __all__ = ["CANDIDATE_PARAMS", "MultiLabelMLPClassifierCV"]
-
-#: scoring -> (the search's scorer, how a threshold rule is judged, the
-#: ``tune_thresholds`` arguments of one global and of per-label thresholds)
-_SCORINGS = {
-    "f1_micro": (
-        "f1_micro",
-        lambda Y, P: skm.f1_score(Y, P, average="micro", zero_division=0),
-        {"metric": "f1", "per_label": False},
-        {"metric": "f1", "per_label": True},
-    ),
-    "f1_macro": (
-        "f1_macro",
-        lambda Y, P: skm.f1_score(Y, P, average="macro", zero_division=0),
-        {"metric": "f1_macro", "per_label": False},
-        {"metric": "f1", "per_label": True},
-    ),
-    "f1_samples": (
-        "f1_samples",
-        lambda Y, P: skm.f1_score(Y, P, average="samples", zero_division=0),
-        {"metric": "f1_samples", "per_label": False},
-        None,
-    ),
-    "hamming_loss": (
-        "hamming_loss",
-        lambda Y, P: -skm.hamming_loss(Y, P),
-        {"metric": "accuracy", "per_label": False},
-        {"metric": "accuracy", "per_label": True},
-    ),
-    "exact_match": (
-        "exact_match",
-        skm.accuracy_score,
-        {"metric": "exact_match", "per_label": False},
-        None,
-    ),
-}
 
 #: each searched argument -> the MultiLabelMLPClassifier parameter it lists
 CANDIDATE_PARAMS = {
@@ -74,6 +39,9 @@ CANDIDATE_PARAMS = {
 DEFAULT_HIDDEN_LAYER_SIZES = ((64,), (256,), (256, 256))
 DEFAULT_DROPOUTS = (0.0, 0.3)
 DEFAULT_ALPHAS = (0.0, 1e-4)
+#: what predicts: the chosen network refitted on every row ("none"), the
+#: chosen candidate's fold networks averaged ("folds"), or both ("folds_and_refit")
+ENSEMBLES = ("none", "folds", "folds_and_refit")
 
 
 class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator):
@@ -91,7 +59,8 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
     of the rows and judged by ``scoring`` on the other, both ways; the
     candidate and rule with the best judged score win (no fold trains twice).
     The chosen network is then refitted on every row with its rule tuned on
-    all its out-of-fold probabilities.
+    all its out-of-fold probabilities; ``ensemble`` can average the chosen
+    candidate's fold networks instead of, or beside, that refit.
 
     Parameters
     ----------
@@ -127,12 +96,28 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         every fit).
     verbose : int, default=0
     max_memory_mb : float, default=4096
+    ensemble : {"none", "folds", "folds_and_refit"}, default="none"
+        What predicts: ``"none"``, the chosen network refitted on every row;
+        ``"folds"``, the mean probability of the chosen candidate's ``cv``
+        fold networks the search already trained (no refit); and
+        ``"folds_and_refit"``, all of them. The averaged probabilities are
+        cut at ``thresholds_``, which were tuned on the fold networks' own
+        out-of-fold probabilities. Averaging the folds helped on scene and
+        flags (+0.012 and +0.016 micro-F1) and lost on medical and genbase
+        (-0.009 and -0.002) in ``benchmarks/results/ensembles.md``, so the
+        default refits one network. An ensemble cannot be saved (``save``
+        writes one network).
 
     Attributes
     ----------
     best_estimator_ : Pipeline
         The scaler and the chosen :class:`MultiLabelMLPClassifier`, refitted
-        on every row, with ``threshold`` set to ``thresholds_``.
+        on every row, with ``threshold`` set to ``thresholds_``
+        (``ensemble="folds"``: the first fold's network).
+    estimators_ : list of Pipeline
+        The networks that predict: ``[best_estimator_]`` when
+        ``ensemble="none"``, the fold networks (then the refit) otherwise,
+        each with ``threshold`` set to ``thresholds_``.
     best_params_ : dict
         The chosen network's parameters.
     best_index_ : int
@@ -186,6 +171,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         random_state=0,
         verbose=0,
         max_memory_mb=4096,
+        ensemble="none",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropouts = dropouts
@@ -202,20 +188,23 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         self.random_state = random_state
         self.verbose = verbose
         self.max_memory_mb = max_memory_mb
+        self.ensemble = ensemble
 
     def _check(self, y):
-        if self.scoring not in _SCORINGS:
+        if self.scoring not in SCORINGS:
             raise ValueError(
-                f"scoring={self.scoring!r}; choose one of {sorted(_SCORINGS)}."
+                f"scoring={self.scoring!r}; choose one of {sorted(SCORINGS)}."
             )
         rules = ("auto", "none", "global", "per_label")
         if self.threshold not in rules:
             raise ValueError(f"threshold={self.threshold!r}; choose one of {rules}.")
-        if self.threshold == "per_label" and _SCORINGS[self.scoring][3] is None:
+        if self.threshold == "per_label" and SCORINGS[self.scoring][3] is None:
             raise ValueError(
                 f"scoring={self.scoring!r} is a property of whole rows: it has no "
                 "per-label thresholds; use threshold='global' or 'auto'."
             )
+        if self.ensemble not in ENSEMBLES:
+            raise ValueError(f"ensemble={self.ensemble!r}; choose one of {ENSEMBLES}.")
         if is_multiclass(y):
             raise ValueError(
                 "Only binary classification is supported (a 0/1 label per "
@@ -277,11 +266,16 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
             ]
             for name, network in CANDIDATE_PARAMS.items()
         }
-        search_scoring, judge, *_ = _SCORINGS[self.scoring]
+        search_scoring, judge, *_ = SCORINGS[self.scoring]
         Y = encode_targets(y).Y
         Y = indicator_01(Y.toarray() if sp.issparse(Y) else Y)
         recorder = OOFRecorder(
-            get_scorer(search_scoring), X, splits, list(grid), Y.shape[1]
+            get_scorer(search_scoring),
+            X,
+            splits,
+            list(grid),
+            Y.shape[1],
+            keep_estimators=self.ensemble != "none",
         )
         search = GridSearchCV(
             pipeline,
@@ -297,29 +291,30 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         self.best_index_ = search.cv_results_["params"].index(params)
         self.best_params_ = {k.split("__", 1)[1]: v for k, v in params.items()}
         self.best_score_ = float(self.threshold_scores_[self.threshold_rule_])
-        best = clone(pipeline).set_params(**params)
         self.rule_thresholds_ = {
-            r: self._tune(r, Y, oof) for r in self.threshold_scores_
+            r: tune_rule(r, self.scoring, Y, oof) for r in self.threshold_scores_
         }
         self.thresholds_ = self.rule_thresholds_[self.threshold_rule_]
-        best.set_params(**{f"{step}__threshold": self.thresholds_.tolist()})
-        self.best_estimator_ = best.fit(X, y)
+        threshold = {f"{step}__threshold": self.thresholds_.tolist()}
+        members = []
+        if self.ensemble != "none":
+            members = [
+                e.set_params(**threshold) for e in recorder.fold_estimators(params)
+            ]
+        recorder.forget_estimators()
+        if self.ensemble != "folds":
+            best = clone(pipeline).set_params(**params, **threshold)
+            self.best_estimator_ = best.fit(X, y)
+            members.append(self.best_estimator_)
+        else:
+            self.best_estimator_ = members[0]
+        self.estimators_ = members
         network = self.best_estimator_[-1]
         for name in ("classes_", "label_names_", "n_labels_", "n_features_in_"):
             setattr(self, name, getattr(network, name))
         if hasattr(network, "feature_names_in_"):
             self.feature_names_in_ = network.feature_names_in_
         return self
-
-    def _tune(self, rule, Y, proba):
-        n_labels = Y.shape[1]
-        if rule == "none":
-            return np.full(n_labels, 0.5)
-        _, _, global_args, label_args = _SCORINGS[self.scoring]
-        args = global_args if rule == "global" else label_args
-        return np.broadcast_to(
-            np.asarray(tune_thresholds(Y, proba, **args), dtype=float), (n_labels,)
-        ).copy()
 
     def _choose(self, search, recorder, Y, judge):
         """The candidate and threshold rule with the best cross-fitted score on
@@ -334,7 +329,9 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
             proba = recorder.out_of_fold(params)
             if proba is None:  # a fold failed: scikit-learn's error_score has it
                 continue
-            rule, scores = self._choose_rule(Y, proba, judge)
+            rule, scores = choose_rule(
+                self.threshold, self.scoring, self.random_state, Y, proba, judge
+            )
             if best is None or round(scores[rule], 12) > round(best[2][best[1]], 12):
                 best = (params, rule, scores, proba)
         if best is None:
@@ -344,44 +341,34 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
             )
         return best
 
-    def _choose_rule(self, Y, proba, judge):
-        """The threshold rule by cross-fitting on the out-of-fold rows: each
-        rule is tuned on one half and scored on the other, both ways.
-
-        Returns the rule and each rule's score (the forced rule's alone when
-        ``threshold`` is not ``"auto"``)."""
-        if self.threshold != "auto":
-            rules = [self.threshold]
-        else:
-            rules = ["none", "global"]
-            if _SCORINGS[self.scoring][3] is not None:
-                rules.append("per_label")
-        rng = np.random.RandomState(self.random_state)
-        half = rng.permutation(Y.shape[0]) < Y.shape[0] // 2
-        scores = {}
-        for rule in rules:
-            total = 0.0
-            for a, b in ((half, ~half), (~half, half)):
-                t = self._tune(rule, Y[a], proba[a])
-                total += judge(Y[b], (proba[b] >= t).astype(int)) * b.sum()
-            scores[rule] = total / Y.shape[0]
-        # among equal scores, the simpler rule (fewer thresholds fitted)
-        best = max(rules, key=lambda r: (round(scores[r], 12), -rules.index(r)))
-        return best, scores
-
     def predict_proba(self, X):
-        """Probability of each label, from the refitted network: (n_samples, n_labels)."""
+        """Probability of each label: (n_samples, n_labels), the mean over
+        ``estimators_`` (the refitted network alone by default)."""
         check_is_fitted(self)
-        return self.best_estimator_.predict_proba(X)
+        members = getattr(self, "estimators_", [self.best_estimator_])
+        if len(members) == 1:
+            return members[0].predict_proba(X)
+        return np.mean([m.predict_proba(X) for m in members], axis=0)
 
     def predict(self, X):
         """``predict_proba(X) >= thresholds_``, as 0/1: (n_samples, n_labels)."""
         check_is_fitted(self)
-        return self.best_estimator_.predict(X)
+        members = getattr(self, "estimators_", [self.best_estimator_])
+        if len(members) == 1:
+            return members[0].predict(X)
+        network = self.best_estimator_[-1]
+        proba = proba_to_matrix(self.predict_proba(X), self.n_labels_, self.classes_)
+        y_pred = (proba >= self.thresholds_).astype(int)
+        if network._is_binary():
+            return np.where(y_pred[:, 0] == 1, self.classes_[-1], self.classes_[0])
+        return y_pred
 
     def score(self, X, y, sample_weight=None):
         """Exact-match accuracy, as :meth:`MultiLabelMLPClassifier.score`."""
         check_is_fitted(self)
+        if len(getattr(self, "estimators_", ())) > 1:
+            network = self.best_estimator_[-1]
+            return network._score_predicted(y, self.predict(X), sample_weight)
         return self.best_estimator_.score(X, y, sample_weight=sample_weight)
 
     def __sklearn_tags__(self):

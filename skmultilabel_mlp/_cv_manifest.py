@@ -33,7 +33,8 @@ from sklearn.model_selection import ParameterGrid
 
 from . import _manifest
 from ._classifier import MultiLabelMLPClassifier
-from ._classifier_cv import _SCORINGS, CANDIDATE_PARAMS, MultiLabelMLPClassifierCV
+from ._classifier_cv import CANDIDATE_PARAMS, MultiLabelMLPClassifierCV
+from ._cv_rules import SCORINGS
 from .model_selection import (
     MultilabelStratifiedKFold,
     MultilabelStratifiedShuffleSplit,
@@ -221,8 +222,10 @@ def _params(section, path):
     _cv(p, path)
     # a list is unhashable: str first, so that a crafted one is a ValueError
     scoring = p.get("scoring", "f1_micro")
-    if not (isinstance(scoring, str) and scoring in _SCORINGS):
-        _fail(path, "params 'scoring'", f"one of {sorted(_SCORINGS)}")
+    if not (isinstance(scoring, str) and scoring in SCORINGS):
+        _fail(path, "params 'scoring'", f"one of {sorted(SCORINGS)}")
+    if p.get("ensemble", "none") != "none":  # save writes one network
+        _fail(path, "params 'ensemble'", "'none'")
     if p.get("threshold", "auto") not in ("auto", *_RULES):
         _fail(path, "params 'threshold'", f"one of {('auto', *_RULES)}")
     try:
@@ -362,6 +365,7 @@ def restore_cv(section, pipeline, path):
     # the attributes fit sets: the chosen pipeline, what it chose, and the
     # network's description of the data (as fit copies it)
     est.best_estimator_ = pipeline
+    est.estimators_ = [pipeline]
     for name, value in fitted.items():
         setattr(est, name, value)
     for name in ("classes_", "label_names_", "n_labels_", "n_features_in_"):

@@ -30,10 +30,14 @@ class OOFRecorder:
     param_names : list of str
         The grid's parameter names: they tell candidates apart.
     n_labels : int
+    keep_estimators : bool, default=False
+        Also keep each fitted fold estimator it scores (for an ensemble of
+        the fold models).
     """
 
-    def __init__(self, scorer, X, splits, param_names, n_labels):
+    def __init__(self, scorer, X, splits, param_names, n_labels, keep_estimators=False):
         self.scorer = scorer
+        self.keep_estimators = keep_estimators
         self.param_names = list(param_names)
         self.n_labels = n_labels
         self.n_samples = X.shape[0]
@@ -50,6 +54,7 @@ class OOFRecorder:
                 "thresholds are tuned on each row's out-of-fold probability."
             )
         self._seen = {}  # (candidate key, fold) -> probabilities on the fold's rows
+        self._estimators = {}  # (candidate key, fold) -> the fitted estimator
 
     def _key(self, params):
         return joblib.hash([(name, params[name]) for name in self.param_names])
@@ -58,9 +63,12 @@ class OOFRecorder:
         fold = self._fold_of.get(joblib.hash(X))
         if fold is not None:
             clf = estimator[-1] if hasattr(estimator, "steps") else estimator
-            self._seen[(self._key(estimator.get_params()), fold)] = proba_to_matrix(
+            key = (self._key(estimator.get_params()), fold)
+            self._seen[key] = proba_to_matrix(
                 estimator.predict_proba(X), self.n_labels, clf.classes_
             )
+            if self.keep_estimators:
+                self._estimators[key] = estimator
         return self.scorer(estimator, X, y, **kwargs)
 
     def out_of_fold(self, params):
@@ -75,3 +83,14 @@ class OOFRecorder:
                 return None
             proba[test] = seen
         return proba
+
+    def fold_estimators(self, params):
+        """The fitted estimators of ``params``, one per fold in the splits'
+        order (``keep_estimators`` only); None when a fold is missing."""
+        key = self._key(params)
+        found = [self._estimators.get((key, f)) for f in range(len(self._tests))]
+        return None if any(e is None for e in found) else found
+
+    def forget_estimators(self):
+        """Drop every kept estimator (once the ones needed are taken)."""
+        self._estimators.clear()

@@ -48,6 +48,11 @@ class OutputsMixin:
         check_is_fitted(self)
         if getattr(self, "_outputs_", None) is not None:
             return self._output_score(X, y, sample_weight)
+        return self._score_predicted(y, self.predict(X), sample_weight)
+
+    def _score_predicted(self, y, y_pred, sample_weight=None):
+        """:meth:`score` of the 0/1 (or class) predictions ``y_pred`` against
+        ``y`` in any form ``fit`` takes (binary and multi-label ``y`` only)."""
         if not self._is_binary() and _is_label_set_sequence(y):
             y, _ = _binarize_label_sets(y, labels=self.label_names_)
         elif not self._is_binary() and hasattr(y, "columns"):
@@ -55,9 +60,9 @@ class OutputsMixin:
         if not self._is_binary():
             # unknown (NaN) entries are left out, as in training
             return exact_match_score(
-                y, self.predict(X), sample_weight=sample_weight, ignore_missing=True
+                y, y_pred, sample_weight=sample_weight, ignore_missing=True
             )
-        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
+        return accuracy_score(y, y_pred, sample_weight=sample_weight)
 
     def predict_top_k(self, X, k=5, *, return_scores=False, chunk_size=1000):
         """The k most probable labels of each row, most probable first.

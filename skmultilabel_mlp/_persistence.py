@@ -132,6 +132,13 @@ def save(estimator, path, *, key=None):
     cv_state = None
     if isinstance(estimator, MultiLabelMLPClassifierCV):
         check_is_fitted(estimator)
+        if len(getattr(estimator, "estimators_", ())) > 1:
+            raise ValueError(
+                f"this MultiLabelMLPClassifierCV predicts with an ensemble of "
+                f"{len(estimator.estimators_)} networks (ensemble="
+                f"{estimator.ensemble!r}) and save writes one: save each of its "
+                "estimators_ on its own, or fit with ensemble='none'."
+            )
         cv_state = _cv_manifest.cv_state(estimator)
         estimator = estimator.best_estimator_
     estimator, scaler, section = _split_scaler(estimator)

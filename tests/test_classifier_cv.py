@@ -10,6 +10,7 @@ from sklearn.metrics import f1_score
 from sklearn.preprocessing import MaxAbsScaler, StandardScaler
 
 from skmultilabel_mlp import MultiLabelMLPClassifierCV
+from skmultilabel_mlp._cv_rules import choose_rule
 from skmultilabel_mlp.model_selection import MultilabelStratifiedKFold
 from skmultilabel_mlp.thresholds import tune_thresholds
 
@@ -98,7 +99,7 @@ def test_the_candidate_is_the_best_after_thresholds(data):
     for params in clf.cv_results_["params"]:
         est = clone(clf._pipeline(X)).set_params(**params)
         oof = skms.cross_val_predict(est, X, Y, cv=folds, method="predict_proba")
-        scores.append(clf._choose_rule(Y, oof, lambda Y, P: _f1(Y, P))[1]["global"])
+        scores.append(choose_rule("global", "f1_micro", 0, Y, oof, _f1)[1]["global"])
     assert clf.best_index_ == int(np.argmax(scores))
     assert clf.best_score_ == pytest.approx(max(scores), abs=1e-9)
 
@@ -144,6 +145,7 @@ def test_rows_only_scorings_have_no_per_label_rule(data):
         ({"scoring": "roc_auc"}, None, "scoring='roc_auc'"),
         ({"threshold": 0.3}, None, "threshold=0.3"),
         ({"alphas": []}, None, "alphas must be a non-empty"),
+        ({"ensemble": "bagging"}, None, "ensemble='bagging'"),
         ({}, np.arange(120) % 3, "do not have"),
     ],
 )
@@ -217,3 +219,55 @@ def test_losses_are_searched_like_the_rest(data):
     tried = [p["multilabelmlpclassifier__loss"] for p in clf.cv_results_["params"]]
     assert tried == ["binary_crossentropy", "asymmetric"]
     assert clf.best_estimator_[-1].loss == clf.best_params_["loss"]
+
+
+def test_the_fold_networks_are_the_searchs_own(data):
+    X, Y = data
+    clf = MultiLabelMLPClassifierCV(**{**SMALL, "ensemble": "folds"}).fit(X, Y)
+    assert len(clf.estimators_) == 2 and clf.best_estimator_ is clf.estimators_[0]
+    # the same networks as scikit-learn's fold-by-fold fits of the chosen candidate
+    best = clone(clf._pipeline(X)).set_params(
+        **{f"multilabelmlpclassifier__{k}": v for k, v in clf.best_params_.items()}
+    )
+    folds = MultilabelStratifiedKFold(2, shuffle=True, random_state=0)
+    theirs = skms.cross_validate(best, X, Y, cv=folds, return_estimator=True)
+    for ours, their in zip(clf.estimators_, theirs["estimator"]):
+        np.testing.assert_allclose(
+            ours.predict_proba(X), their.predict_proba(X), atol=1e-5
+        )
+        np.testing.assert_allclose(ours[-1].threshold, clf.thresholds_)
+    mean = np.mean([e.predict_proba(X) for e in clf.estimators_], axis=0)
+    np.testing.assert_allclose(clf.predict_proba(X), mean)
+    np.testing.assert_array_equal(clf.predict(X), (mean >= clf.thresholds_).astype(int))
+    exact = np.mean(np.all(clf.predict(X) == Y, axis=1))
+    assert clf.score(X, Y) == pytest.approx(exact)
+
+
+def test_folds_and_refit_average_every_network(data):
+    X, Y = data
+    alone = MultiLabelMLPClassifierCV(**SMALL).fit(X, Y)
+    both = MultiLabelMLPClassifierCV(**{**SMALL, "ensemble": "folds_and_refit"})
+    both.fit(X, Y)
+    assert len(alone.estimators_) == 1 and len(both.estimators_) == 3
+    assert both.estimators_[-1] is both.best_estimator_
+    # the same choices and the same refitted network as without the ensemble
+    assert both.best_params_ == alone.best_params_
+    np.testing.assert_array_equal(both.thresholds_, alone.thresholds_)
+    np.testing.assert_allclose(
+        both.best_estimator_.predict_proba(X), alone.predict_proba(X), atol=1e-6
+    )
+    mean = np.mean([e.predict_proba(X) for e in both.estimators_], axis=0)
+    np.testing.assert_allclose(both.predict_proba(X), mean)
+
+
+def test_a_one_d_y_averages_its_fold_networks(data):
+    X, Y = data
+    clf = MultiLabelMLPClassifierCV(
+        **{**SMALL, "hidden_layer_sizes": [(8,)], "ensemble": "folds"}
+    ).fit(X, Y[:, 0])
+    proba = clf.predict_proba(X)
+    assert proba.shape == (120, 2)
+    np.testing.assert_array_equal(
+        clf.predict(X), (proba[:, 1] >= clf.thresholds_[0]).astype(int)
+    )
+    assert clf.score(X, Y[:, 0]) == pytest.approx(np.mean(clf.predict(X) == Y[:, 0]))

@@ -527,9 +527,9 @@ def test_search_options_without_auto_are_refused(files, options):
 
 
 def test_the_cli_offers_the_cv_estimators_scorings():
-    from skmultilabel_mlp import _classifier_cv, cli
+    from skmultilabel_mlp import _cv_rules, cli
 
-    assert set(cli.SCORINGS) == set(_classifier_cv._SCORINGS)
+    assert set(cli.SCORINGS) == set(_cv_rules.SCORINGS)
     assert (
         run(["fit", "train.csv", "--labels", "a", "--auto", "--scoring", "roc"])[0] == 2
     )

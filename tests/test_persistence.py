@@ -531,6 +531,21 @@ def test_a_cv_estimator_round_trips(saved_cv):
     assert isinstance(est.best_estimator_[0], StandardScaler)
     assert list(est.best_estimator_.feature_names_in_) == list("abcdefgh")
     assert clone(est).get_params() == est.get_params()
+    assert est.estimators_ == [est.best_estimator_]
+
+
+def test_an_ensemble_is_refused_by_save_and_its_members_save(multilabel_data, tmp_path):
+    from skmultilabel_mlp import MultiLabelMLPClassifierCV
+
+    X, Y = multilabel_data
+    clf = MultiLabelMLPClassifierCV(**CV_SMALL, ensemble="folds").fit(X, Y)
+    with pytest.raises(ValueError, match=r"ensemble of 2 networks.*estimators_"):
+        save(clf, tmp_path / "cv.skmlp")
+    assert not (tmp_path / "cv.skmlp").exists()
+    member = load(save(clf.estimators_[1], tmp_path / "member.skmlp"))
+    np.testing.assert_array_equal(
+        member.predict_proba(X), clf.estimators_[1].predict_proba(X)
+    )
 
 
 def test_a_sparse_cv_estimator_round_trips_signed_and_refits(multilabel_data, tmp_path):
@@ -615,6 +630,7 @@ def _cv_fitted(fn):
         (_cv_edit("params", "alphas", []), "'alphas'"),
         (_cv_edit("params", "epochs", 0), "epochs"),
         (_cv_edit("params", "bogus", 1), "bogus"),
+        (_cv_edit("params", "ensemble", "folds"), "'ensemble'"),
         (_cv_edit("params", "cv", {"__splitter__": "os.system", "args": {}}), "'cv'"),
         (
             _cv_edit(
