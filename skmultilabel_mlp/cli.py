@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 
+from . import _engine
 from ._cli_commands import (
     Failure,
     compare_command,
@@ -242,12 +243,15 @@ def _build_parser():
 
 def _quiet_backend():
     """Silence the backend's logs, before it is imported, where the user has not."""
-    # TensorFlow's C++ banner (oneDNN, CPU features) and its Python logger
+    # TensorFlow's C++ logs and its Python logger
+    user_level = "TF_CPP_MIN_LOG_LEVEL" in os.environ
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     for name in ("tensorflow", "jax._src.xla_bridge"):
         logger = logging.getLogger(name)
         if logger.level == logging.NOTSET:
             logger.setLevel(logging.ERROR)
+    if not user_level:  # the import banner TF_CPP_MIN_LOG_LEVEL misses
+        _engine.import_backend_quietly()
 
 
 def main(argv=None, out=None):

@@ -40,6 +40,7 @@ __all__ = [
     "backend",
     "build_model",
     "fit_keras",
+    "import_backend_quietly",
     "layers_match",
     "model_from_bytes",
     "model_to_bytes",
@@ -56,6 +57,33 @@ def backend():
     import keras
 
     return keras.config.backend()
+
+
+def import_backend_quietly():
+    """Import Keras and its backend with file descriptor 2 on ``os.devnull``.
+
+    For the command line, whose standard error is the user's: TensorFlow 2.19
+    and later print a C++ banner ("oneDNN custom operations are on") at import,
+    before absl logging starts, which ``TF_CPP_MIN_LOG_LEVEL`` does not
+    silence (tensorflow/tensorflow#100442). An import that fails still raises;
+    only what the import writes to the descriptor is lost. Does nothing once
+    Keras is imported.
+    """
+    import os
+    import sys
+
+    if "keras" in sys.modules:
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        import keras  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
 
 
 def fit_keras(spec, X, Y, sample_weight=None, **options):
