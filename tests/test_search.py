@@ -82,6 +82,33 @@ def test_pipeline_grid_with_preprocessing_training_and_sample_weight(
     assert sum(cache_hits) == 16 * 3
 
 
+def test_an_early_stopping_grid_in_segments_equals_sklearns(
+    tutorial_like_data, cache_hits, monkeypatch
+):
+    """Copies that stopped leave the stacked computation (``_segments``, here
+    for any size): the networks are still scikit-learn's fold-by-fold ones."""
+    from skmultilabel_mlp._engine import _segments
+
+    runs = []
+    segments = _segments.segments
+
+    def counted(*args):
+        runs.append(1)
+        return segments(*args)
+
+    monkeypatch.setattr(_segments, "SEGMENT_WORK", 0)
+    monkeypatch.setattr(_segments, "segments", counted)
+    X, Y = tutorial_like_data
+    est = MultiLabelMLPClassifier(
+        epochs=30, early_stopping=True, n_iter_no_change=2, random_state=0
+    )
+    grid = {"learning_rate": [1e-3, 3e-2], "alpha": [0.0, 1e-2]}
+    ours = GridSearchCV(est, grid, cv=CV).fit(X, Y)
+    assert runs and sum(cache_hits) == 12
+    theirs = skms.GridSearchCV(est, grid, cv=CV).fit(X, Y)
+    _same_search(ours, theirs)
+
+
 def test_randomized_search_equals_sklearns(tutorial_like_data, cache_hits):
     X, Y = tutorial_like_data
     est = MultiLabelMLPClassifier(epochs=5, random_state=0)

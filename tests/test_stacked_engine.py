@@ -1,5 +1,6 @@
 """Inside the compiled engine: random numbers, initial weights, padding, compiler options."""
 
+import itertools
 import os
 import subprocess
 import sys
@@ -320,3 +321,76 @@ def test_a_stacked_copy_is_bitwise_its_solo_fit_over_whole_batch_steps():
         np.testing.assert_array_equal(
             a.predict_proba(X[test]), b.predict_proba(X[test])
         )
+
+
+@pytest.mark.parametrize(
+    "optimizer, sparse, weighted",
+    [("adam", False, False), ("nadam", False, True), ("lazy_adam", True, False)],
+)
+def test_copies_left_training_go_on_in_fewer_slots_as_in_the_whole_group(
+    monkeypatch, optimizer, sparse, weighted
+):
+    """Segments (``_segments``): once most copies stopped, the rest go on in a
+    smaller program from the loop's state, and train as they did in the
+    whole group (TensorFlow: bitwise; JAX's validation sums differ by 1e-7)."""
+    import scipy.sparse as sps
+    from sklearn.datasets import make_multilabel_classification
+
+    from skmultilabel_mlp._engine import EarlyStopping, _segments, _stacked
+
+    X, Y = make_multilabel_classification(
+        n_samples=200, n_features=8, n_classes=4, random_state=0
+    )
+    X, Y = X.astype(np.float32), Y.astype(np.float32)
+    X = sps.csr_matrix(X) if sparse else X
+    w = np.random.RandomState(1).uniform(0.5, 2, 200) if weighted else None
+    rng = np.random.RandomState(0)
+    specs, rows, vrows = [], [], []
+    for k in range(7):  # patience, learning rates, dropout, L2 all differ
+        specs.append(
+            _spec(
+                n_features=8,
+                n_labels=4,
+                optimizer=optimizer,
+                learning_rate=(3e-2, 1e-2, 3e-3)[k % 3],
+                batch_size=16,
+                epochs=60,
+                seed=k,
+                hidden_layer_sizes=(16,),
+                dropout=0.2 if k % 2 else 0.0,
+                alpha=1e-3 if k % 3 == 0 else 0.0,
+                early_stopping=EarlyStopping(patience=1 + k % 4, min_delta=0.0),
+            )
+        )
+        order = rng.permutation(200)
+        rows.append(order[:150])
+        vrows.append(order[150:])
+    import importlib
+
+    engine = importlib.import_module(
+        "skmultilabel_mlp._engine._stacked_" + ("jax" if _backend() == "jax" else "tf")
+    )
+    sizes, real = [], engine.run
+
+    def spy(program, data, specs, *args):  # the copies of each computation
+        sizes.append(len(specs))
+        return real(program, data, specs, *args)
+
+    monkeypatch.setattr(_segments, "SEGMENT_WORK", float("inf"))
+    whole = _stacked.train_stacked(specs, X, Y, rows, w, val_rows=vrows)
+    monkeypatch.setattr(_segments, "SEGMENT_WORK", 0)
+    monkeypatch.setattr(engine, "run", spy)
+    parts = _stacked.train_stacked(specs, X, Y, rows, w, val_rows=vrows)
+    # the whole group, then fewer slots, a power of two, each time
+    assert len(sizes) >= 3 and sizes[0] == 7
+    assert all(b < a and b & (b - 1) == 0 for a, b in itertools.pairwise(sizes))
+    epochs = [len(h["loss"]) for _, h in whole]
+    assert len(set(epochs)) > 3  # the copies stopped at their own epochs
+    assert [len(h["loss"]) for _, h in parts] == epochs
+    exact = _backend() == "tensorflow"
+    for (a_layers, a), (b_layers, b) in zip(whole, parts):
+        for key in ("loss", "val_loss"):
+            np.testing.assert_allclose(a[key], b[key], rtol=0 if exact else 1e-6)
+        for (k1, b1, _), (k2, b2, _) in zip(a_layers, b_layers):
+            np.testing.assert_allclose(k1, k2, atol=0 if exact else 1e-6)
+            np.testing.assert_allclose(b1, b2, atol=0 if exact else 1e-6)

@@ -14,8 +14,9 @@ each function imports the module it needs when it is first called.
 - ``_optim``, ``_lazy``, ``_random``, ``_sparse``, ``_progress``: its optimiser
   updates (``_lazy``: lazy Adam's touched-rows step), counter-based random
   numbers, sparse rows and per-epoch reports;
-- ``_stacked`` (grouping, data, unpacking), ``_stacked_tf``, ``_stacked_jax``
-  (compiling the program on each backend);
+- ``_stacked`` (grouping, data, unpacking), ``_segments`` (the copies still
+  training going on in fewer slots once most stopped), ``_stacked_tf``,
+  ``_stacked_jax`` (compiling the program on each backend);
 - ``_saving``: a network to bytes and back.
 """
 

@@ -26,13 +26,14 @@ grow with the number of epochs.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from keras import ops
 
 from . import _lazy, _optim, _random
 from ._objective import batch_loss, gather_x, validation_loss
 
-__all__ = ["Program", "train"]
+__all__ = ["Carry", "Program", "train"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,29 @@ class Program:
     lazy: bool = False
     #: targets as padded sparse rows (``_sparse``), dense one batch at a time
     sparse_y: bool = False
+    #: leave the loop once at most ``data["min_running"]`` copies still train,
+    #: and return the loop's state (``_stacked`` goes on with fewer copies)
+    segmented: bool = False
+    #: go on from such a state: ``data["carry"]`` (see ``train``)
+    carried: bool = False
+
+
+class Carry(NamedTuple):
+    """Where a segmented training left its loop, every entry per copy but
+    ``epoch``: what a carried training starts from (``_stacked`` cuts it to
+    the copies still training)."""
+
+    epoch: object  # int32 scalar: the next epoch
+    params: list  # the current weights (the best ones are ``best_params``)
+    opt_state: list  # ``_optim.flatten_state``
+    t: object  # steps taken (K,)
+    best_params: list  # early stopping's best weights ([] without it)
+    best_val: object  # (K,)
+    wait: object  # epochs without improvement (K,)
+    stop: object  # bool (K,)
+    hist_loss: object  # (E, K)
+    hist_val: object  # (E, K)
+    epochs_run: object  # (K,)
 
 
 @dataclass(frozen=True)
@@ -121,14 +145,18 @@ def train(params, data, program, kit):
         ``seeds`` (K,) uint32, ``learning_rate``, ``dropout``, ``alpha``,
         ``min_delta`` (K,) float32, ``epochs``, ``patience`` (K,) int32,
         ``pos_weight`` (K, L), ``unit_masks`` (one (K, width) per hidden layer),
-        with ``program.focusing`` the loss's ``_losses.FOCUSING_KEYS`` (K,).
+        with ``program.focusing`` the loss's ``_losses.FOCUSING_KEYS`` (K,);
+        with ``program.carried``, ``carry``: the ``Carry`` a segmented training
+        returned, cut to these copies (``epoch`` is then the epoch it reached:
+        shuffles, histories and the epoch limits go on counting from there).
     program : Program
     kit : Kit
 
     Returns
     -------
     params, history_loss (E, K), history_val_loss (E, K), epochs_run (K,)
-        and, with ``program.keep_state``, ``(flat optimiser state, t (K,))``.
+        and, with ``program.keep_state``, ``(flat optimiser state, t (K,))``;
+        with ``program.segmented``, the loop's ``Carry``.
     """
     K, N = data["rows"].shape[0], ops.shape(data["rows"])[1]
     B, E = program.batch_size, program.epochs
@@ -139,6 +167,12 @@ def train(params, data, program, kit):
             program.optimizer, data["opt_state"], len(params)
         )
         t0, epoch0 = data["t0"], data["epoch0"]
+    elif program.carried:  # the same training, fewer copies
+        carry = data["carry"]
+        opt_state = _optim.unflatten_state(
+            program.optimizer, carry["opt_state"], len(params)
+        )
+        t0, epoch0 = carry["t"], 0
     else:
         opt_state = _optim.init_state(program.optimizer, params)
         t0, epoch0 = ops.zeros((K,), "float32"), 0
@@ -255,35 +289,63 @@ def train(params, data, program, kit):
         )
 
     def not_done(epoch, params, opt_state, t, best, stop, *rest):
-        return ops.logical_and(epoch < E, ops.logical_not(ops.all(stop)))
+        go = ops.logical_and(epoch < E, ops.logical_not(ops.all(stop)))
+        if program.segmented:  # enough copies stopped to go on with fewer
+            running = ops.logical_and(ops.logical_not(stop), epoch < epochs_k)
+            many = ops.sum(ops.cast(running, "int32")) > data["min_running"]
+            go = ops.logical_and(go, many)
+        return go
 
-    nan = ops.full((E, K), float("nan"))
-    best = (
-        list(params) if program.early_stopping else [],
-        ops.full((K,), float("inf")),
-        ops.zeros((K,), "int32"),
-    )
+    if program.carried:
+        best = (list(carry["best_params"]), carry["best_val"], carry["wait"])
+        start = (carry["epoch"], carry["stop"], carry["hist_loss"], carry["hist_val"])
+        epochs_run = carry["epochs_run"]
+    else:
+        nan = ops.full((E, K), float("nan"))
+        best = (
+            list(params) if program.early_stopping else [],
+            ops.full((K,), float("inf")),
+            ops.zeros((K,), "int32"),
+        )
+        start = (ops.convert_to_tensor(0, "int32"), epochs_k < 1, nan, nan)
+        epochs_run = ops.zeros((K,), "int32")
     if program.lazy:
         params, opt_state = _lazy.start(kit.rows, params, opt_state)
+    epoch, stop, hist_loss, hist_val = start
     state = (
-        ops.convert_to_tensor(0, "int32"),
+        epoch,
         list(params),
         opt_state,
         t0,
         best,
-        epochs_k < 1,
-        nan,
-        nan,
-        ops.zeros((K,), "int32"),
+        stop,
+        hist_loss,
+        hist_val,
+        epochs_run,
     )
     out = ops.while_loop(not_done, body, state)
-    _, params, opt_state, t, (best_params, _, _), _, hist_loss, hist_val, epochs_run = (
-        out
-    )
+    epoch, params, opt_state, t, best, stop, hist_loss, hist_val, epochs_run = out
+    best_params = best[0]
     if program.lazy:
         params, opt_state = _lazy.dense(kit.rows, params, opt_state, first_shape)
+    if program.segmented:
+        carry = Carry(
+            epoch=epoch,
+            params=list(params),
+            opt_state=_optim.flatten_state(opt_state),
+            t=t,
+            best_params=list(best_params),
+            best_val=best[1],
+            wait=best[2],
+            stop=stop,
+            hist_loss=hist_loss,
+            hist_val=hist_val,
+            epochs_run=epochs_run,
+        )
     if program.early_stopping:
         params = best_params  # Keras' restore_best_weights: the best epoch's
+    if program.segmented:
+        return params, hist_loss, hist_val, epochs_run, carry._asdict()
     if program.keep_state:
         state = (_optim.flatten_state(opt_state), t)
         return params, hist_loss, hist_val, epochs_run, state

@@ -21,7 +21,7 @@ import keras
 import numpy as np
 import scipy.sparse as sp
 
-from . import _progress
+from . import _progress, _segments
 from ._lazy import uses_lazy
 from ._loop import Program
 from ._losses import focusing_data
@@ -282,10 +282,22 @@ def _train_group(
     listener = _progress.listener(
         abs(verbose), len(specs), program.epochs, terminal_only=verbose < 0
     )
+    segmented = (
+        early
+        and len(specs) > 1
+        and not (program.report or program.resume or keep_state)
+        and int(n_k.max()) * _weights(specs[0], widths) >= _segments.SEGMENT_WORK
+    )
     try:
         with _progress.listening(listener) as number:
             data["listener"] = np.int32(number)
-            out = run(program, data, specs, widths, initial_params, start is not None)
+            if segmented:
+                out = _segments.segments(
+                    run, program, data, specs, widths, initial_params
+                )
+            else:
+                given = start is not None
+                out = run(program, data, specs, widths, initial_params, given)
     finally:
         if listener is not None:
             listener.close()
@@ -310,6 +322,11 @@ def _train_group(
         )
         for k, (layers, history) in enumerate(trained)
     ]
+
+
+def _weights(spec, widths):
+    full = [spec.n_features, *widths, spec.n_labels]
+    return sum(a * b + b for a, b in itertools.pairwise(full))
 
 
 def _given(layers):

@@ -155,16 +155,19 @@ def _spec(name, array):
     return tf.TensorSpec(shape, tf.as_dtype(np.asarray(array).dtype))
 
 
+def _specs(data):
+    return {
+        key: [_spec(key, m) for m in value]
+        if isinstance(value, list)
+        else _specs(value)
+        if isinstance(value, dict)  # a carried training's state
+        else _spec(key, value)
+        for key, value in data.items()
+    }
+
+
 def _signature(params, data):
-    return (
-        [tf.TensorSpec(p.shape, tf.float32) for p in params],
-        {
-            key: [_spec(key, m) for m in value]
-            if isinstance(value, list)
-            else _spec(key, value)
-            for key, value in data.items()
-        },
-    )
+    return ([tf.TensorSpec(p.shape, tf.float32) for p in params], _specs(data))
 
 
 def _function(program, params, data):
