@@ -6,10 +6,29 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sklearn.metrics import f1_score, hamming_loss
+
 from skmultilabel_mlp._utils import atomic_write as _atomic_write
 from skmultilabel_mlp.benchmark import environment
 
-__all__ = ["atomic_write", "environment", "measured", "run_case", "shared_data"]
+__all__ = [
+    "BETTER",
+    "METRICS",
+    "atomic_write",
+    "environment",
+    "measured",
+    "run_case",
+    "shared_data",
+]
+
+#: the verdict metrics of 0/1 predictions the training-rows benchmarks report
+METRICS = {
+    "f1_micro": lambda Y, P: f1_score(Y, P, average="micro", zero_division=0),
+    "f1_macro": lambda Y, P: f1_score(Y, P, average="macro", zero_division=0),
+    "hamming_loss": hamming_loss,
+}
+#: higher is better, except for the Hamming loss
+BETTER = {"f1_micro": 1, "f1_macro": 1, "hamming_loss": -1}
 
 
 def atomic_write(path, text):

@@ -33,9 +33,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).parent))
 
 import numpy as np
-from _env import atomic_write, environment, measured, shared_data
+from _env import BETTER, METRICS, atomic_write, environment, measured, shared_data
 from sklearn.base import clone
-from sklearn.metrics import f1_score, hamming_loss
 
 from skmultilabel_mlp import MultiLabelMLPClassifierCV
 from skmultilabel_mlp.datasets import load_npz
@@ -45,13 +44,6 @@ RESULTS = Path(__file__).parent / "results"
 SEED = 0
 DATASETS = ["emotions", "yeast", "scene", "medical", "genbase", "flags"]
 VARIANTS = ["none", "folds", "folds_and_refit"]
-METRICS = {
-    "f1_micro": lambda Y, P: f1_score(Y, P, average="micro", zero_division=0),
-    "f1_macro": lambda Y, P: f1_score(Y, P, average="macro", zero_division=0),
-    "hamming_loss": hamming_loss,
-}
-#: higher is better, except for the Hamming loss
-BETTER = {"f1_micro": 1, "f1_macro": 1, "hamming_loss": -1}
 
 
 def _variant_proba(est, variant, X):

@@ -29,12 +29,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).parent))
 
 import numpy as np
-from _env import atomic_write, environment, measured, shared_data
-from sklearn.metrics import (
-    f1_score,
-    hamming_loss,
-    label_ranking_average_precision_score,
-)
+from _env import BETTER, METRICS, atomic_write, environment, measured, shared_data
+from sklearn.metrics import label_ranking_average_precision_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, StandardScaler
 
@@ -46,13 +42,6 @@ RESULTS = Path(__file__).parent / "results"
 SEED = 0
 DATASETS = ["emotions", "yeast", "scene", "medical", "genbase", "flags"]
 LOSSES = ["binary_crossentropy", "focal", "asymmetric"]
-METRICS = {
-    "f1_micro": lambda Y, P: f1_score(Y, P, average="micro", zero_division=0),
-    "f1_macro": lambda Y, P: f1_score(Y, P, average="macro", zero_division=0),
-    "hamming_loss": hamming_loss,
-}
-#: higher is better, except for the Hamming loss
-BETTER = {"f1_micro": 1, "f1_macro": 1, "hamming_loss": -1}
 #: on the probabilities, not the predictions: a diagnostic, not in the verdict
 RANKING = {"lrap": label_ranking_average_precision_score}
 ALL_METRICS = {**METRICS, **RANKING}

@@ -365,6 +365,10 @@ AsymmetricLoss, default="binary_crossentropy"
         outputs = self._output_probas(proba)
         if outputs is not None:
             return _multiclass.decode(outputs, self._outputs_, self._one_d_)
+        return self._thresholded(proba)
+
+    def _thresholded(self, proba):
+        """``predict`` of label probabilities ``proba`` (n_samples, n_labels)."""
         y_pred = (proba >= self._thresholds()).astype(int)
         if self._is_binary():
             return np.where(y_pred[:, 0] == 1, self.classes_[-1], self.classes_[0])

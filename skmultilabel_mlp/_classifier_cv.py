@@ -345,28 +345,23 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         """Probability of each label: (n_samples, n_labels), the mean over
         ``estimators_`` (the refitted network alone by default)."""
         check_is_fitted(self)
-        members = getattr(self, "estimators_", [self.best_estimator_])
-        if len(members) == 1:
-            return members[0].predict_proba(X)
-        return np.mean([m.predict_proba(X) for m in members], axis=0)
+        if len(self.estimators_) == 1:
+            return self.best_estimator_.predict_proba(X)
+        return np.mean([m.predict_proba(X) for m in self.estimators_], axis=0)
 
     def predict(self, X):
         """``predict_proba(X) >= thresholds_``, as 0/1: (n_samples, n_labels)."""
         check_is_fitted(self)
-        members = getattr(self, "estimators_", [self.best_estimator_])
-        if len(members) == 1:
-            return members[0].predict(X)
-        network = self.best_estimator_[-1]
+        if len(self.estimators_) == 1:
+            return self.best_estimator_.predict(X)
+        # every member's threshold is thresholds_
         proba = proba_to_matrix(self.predict_proba(X), self.n_labels_, self.classes_)
-        y_pred = (proba >= self.thresholds_).astype(int)
-        if network._is_binary():
-            return np.where(y_pred[:, 0] == 1, self.classes_[-1], self.classes_[0])
-        return y_pred
+        return self.best_estimator_[-1]._thresholded(proba)
 
     def score(self, X, y, sample_weight=None):
         """Exact-match accuracy, as :meth:`MultiLabelMLPClassifier.score`."""
         check_is_fitted(self)
-        if len(getattr(self, "estimators_", ())) > 1:
+        if len(self.estimators_) > 1:
             network = self.best_estimator_[-1]
             return network._score_predicted(y, self.predict(X), sample_weight)
         return self.best_estimator_.score(X, y, sample_weight=sample_weight)

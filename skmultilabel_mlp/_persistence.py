@@ -132,7 +132,7 @@ def save(estimator, path, *, key=None):
     cv_state = None
     if isinstance(estimator, MultiLabelMLPClassifierCV):
         check_is_fitted(estimator)
-        if len(getattr(estimator, "estimators_", ())) > 1:
+        if len(estimator.estimators_) > 1:
             raise ValueError(
                 f"this MultiLabelMLPClassifierCV predicts with an ensemble of "
                 f"{len(estimator.estimators_)} networks (ensemble="

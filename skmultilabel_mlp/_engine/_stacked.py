@@ -154,8 +154,12 @@ def copy_bytes(spec):
     backward, dense inputs included (4 per unit).
     """
     widths = spec.widths
-    weights = sum(a * b + b for a, b in itertools.pairwise(widths))
-    return 4 * (5 * weights + 4 * spec.batch_size * sum(widths))
+    return 4 * (5 * _n_weights(widths) + 4 * spec.batch_size * sum(widths))
+
+
+def _n_weights(widths):
+    """Kernels and biases of layers ``widths`` (inputs, hidden..., outputs)."""
+    return sum(a * b + b for a, b in itertools.pairwise(widths))
 
 
 def _chunks(members, specs, max_memory_mb):
@@ -286,7 +290,8 @@ def _train_group(
         early
         and len(specs) > 1
         and not (program.report or program.resume or keep_state)
-        and int(n_k.max()) * _weights(specs[0], widths) >= _segments.SEGMENT_WORK
+        and int(n_k.max()) * _n_weights([spec0.n_features, *widths, spec0.n_labels])
+        >= _segments.SEGMENT_WORK
     )
     try:
         with _progress.listening(listener) as number:
@@ -322,11 +327,6 @@ def _train_group(
         )
         for k, (layers, history) in enumerate(trained)
     ]
-
-
-def _weights(spec, widths):
-    full = [spec.n_features, *widths, spec.n_labels]
-    return sum(a * b + b for a, b in itertools.pairwise(full))
 
 
 def _given(layers):
