@@ -31,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import numpy as np
 from _env import atomic_write, measured, shared_data
+from _train_evidence import capture_out_of_fold, evidence
+from _train_evidence import render as render_evidence
 from sklearn import metrics as skm
 from sklearn.model_selection import RepeatedKFold
 
@@ -112,12 +114,18 @@ def run_tutorial():
     _save("tutorial", records, {"protocol": "RepeatedKFold(10, 3, random_state=1)"})
 
 
-def _choices(records, dataset, data_or_folds):
-    """What ``multilabel_mlp_cv`` chose on each split, and each rule's test score."""
+def _choices(records, dataset, data_or_folds, oofs, train_rows):
+    """What ``multilabel_mlp_cv`` chose on each split, each rule's test score,
+    and the Hamming cap's evidence on the training rows (``oofs``: the chosen
+    networks' out-of-fold probabilities, in fit order)."""
     out = []
-    for (name, est_name, split), est in records.estimators.items():
-        if name != dataset or est_name != RECOMMENDED:
-            continue
+    fits = [
+        (split, est)
+        for (name, est_name, split), est in records.estimators.items()
+        if name == dataset and est_name == RECOMMENDED
+    ]
+    baselines = default_baselines(SEED)
+    for (split, est), oof in zip(fits, oofs, strict=True):
         X_test, Y_test = data_or_folds(split)
         proba = est.predict_proba(X_test)
         tests = {}
@@ -133,7 +141,11 @@ def _choices(records, dataset, data_or_folds):
                 "best_params": _jsonable(est.best_params_),
                 "threshold_rule": est.threshold_rule_,
                 "cv_scores": {k: float(v) for k, v in est.threshold_scores_.items()},
+                "cv_hamming": {
+                    k: float(v) for k, v in est.threshold_hamming_losses_.items()
+                },
                 "test_scores": tests,
+                "train_evidence": evidence(est, oof, *train_rows(split), baselines),
             }
         )
     return out
@@ -142,17 +154,18 @@ def _choices(records, dataset, data_or_folds):
 def _run_datasets(names, splits_of):
     """Every estimator on each dataset: ``(records, each dataset's CV choices)``.
 
-    ``splits_of(data) -> (cv, test_rows)``: the ``run_benchmark`` cv and a
-    function from a split's name to its test ``(X, Y)``.
+    ``splits_of(data) -> (cv, test_rows, train_rows)``: the ``run_benchmark``
+    cv and functions from a split's name to its test and training ``(X, Y)``.
     """
     all_records, chosen = None, {}
     for name in names:
         data = load_npz(shared_data() / name / f"{name}.npz")
-        cv, test_rows = splits_of(data)
-        records = run_benchmark(
-            _baselines(), {name: data}, cv=cv, return_estimators=True
-        )
-        chosen[name] = _choices(records, name, test_rows)
+        cv, test_rows, train_rows = splits_of(data)
+        with capture_out_of_fold([]) as oofs:
+            records = run_benchmark(
+                _baselines(), {name: data}, cv=cv, return_estimators=True
+            )
+        chosen[name] = _choices(records, name, test_rows, oofs, train_rows)
         if all_records is None:
             all_records = records
         else:
@@ -163,7 +176,11 @@ def _run_datasets(names, splits_of):
 
 def run_split():
     def splits_of(data):
-        return "predefined", lambda split: (data.X_test, data.Y_test)
+        return (
+            "predefined",
+            lambda split: (data.X_test, data.Y_test),
+            lambda split: (data.X_train, data.Y_train),
+        )
 
     records, chosen = _run_datasets(SPLIT_DATASETS, splits_of)
     _save("split", records, {"protocol": "MULAN train/test split", "choices": chosen})
@@ -174,11 +191,11 @@ def run_cv():
         cv = MultilabelStratifiedKFold(5, shuffle=True, random_state=SEED)
         folds = list(cv.split(data.X, data.Y))
 
-        def test_rows(split):  # "fold 3"
-            test = folds[int(split.split()[-1])][1]
-            return data.X[test], data.Y[test]
+        def rows(split, part):  # "fold 3"
+            index = folds[int(split.split()[-1])][part]
+            return data.X[index], data.Y[index]
 
-        return folds, test_rows
+        return folds, lambda s: rows(s, 1), lambda s: rows(s, 0)
 
     records, chosen = _run_datasets(CV_DATASETS, splits_of)
     _save(
@@ -234,6 +251,7 @@ def render_table():
     split = next((out for out in parts if out["part"] == "split"), None)
     if split is not None:
         lines.append(_verdict(pd.DataFrame(split["records"]), split.get("choices", {})))
+        lines.append(render_evidence(split.get("choices", {})))
     lines.append(_published())
     atomic_write(RESULTS / "comparison.md", "\n".join(lines) + "\n")
 
@@ -241,14 +259,18 @@ def render_table():
 def _choice_lines(choices):
     lines = [f"`{RECOMMENDED}` chose, on the training rows only:\n"]
     for c in choices:
-        cv = ", ".join(f"{k} {v:.3f}" for k, v in c["cv_scores"].items())
+        hamming = c.get("cv_hamming", {})
+        cv = ", ".join(
+            f"{k} {v:.3f}" + (f" / {hamming[k]:.4f}" if k in hamming else "")
+            for k, v in c["cv_scores"].items()
+        )
         test = ", ".join(
             f"{k} {v['f1_micro']:.3f} / {v['hamming_loss']:.4f}"
             for k, v in c["test_scores"].items()
         )
         lines.append(
             f"- {c['split']}: `{c['best_params']}`, thresholds `{c['threshold_rule']}` "
-            f"(cross-fitted CV micro-F1: {cv}; on the test rows, micro-F1 / Hamming "
+            f"(cross-fitted CV micro-F1{' / Hamming' if hamming else ''}: {cv}; on the test rows, micro-F1 / Hamming "
             f"of each rule, for the record only: {test})"
         )
     return "\n".join(lines) + "\n"

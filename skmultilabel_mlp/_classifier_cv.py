@@ -7,6 +7,8 @@ the chosen network for the ``scoring`` the user names, and refits on every
 row. No backend is imported until it fits.
 """
 
+from numbers import Real
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, clone
@@ -16,7 +18,7 @@ from sklearn.preprocessing import MaxAbsScaler, StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._classifier import MultiLabelMLPClassifier
-from ._cv_rules import SCORINGS, choose_rule, tune_rule
+from ._cv_rules import SCORINGS, choose_candidate, tune_rule
 from ._multiclass import is_multiclass
 from ._oof_recorder import OOFRecorder
 from ._proba import proba_to_matrix
@@ -56,8 +58,10 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
     stopping) and leaves its probabilities on each fold's test rows. On those
     out-of-fold probabilities every candidate's threshold rules -- the untuned
     0.5, one global threshold, per-label thresholds -- are tuned on one half
-    of the rows and judged by ``scoring`` on the other, both ways; the
-    candidate and rule with the best judged score win (no fold trains twice).
+    of the rows and judged by ``scoring`` on the other, both ways; among the
+    rules that do not raise the Hamming loss above the 0.5 threshold's
+    (``max_hamming_increase``), the candidate and rule with the best judged
+    score win (no fold trains twice).
     The chosen network is then refitted on every row with its rule tuned on
     all its out-of-fold probabilities; ``ensemble`` can average the chosen
     candidate's fold networks instead of, or beside, that refit.
@@ -107,6 +111,15 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         (-0.009 and -0.002) in ``benchmarks/results/ensembles.md``, so the
         default refits one network. An ensemble cannot be saved (``save``
         writes one network).
+    max_hamming_increase : float in [0, 1] or None, default=0.0
+        How much a tuned threshold rule may raise the Hamming loss above the
+        0.5 threshold's, as a share of the label entries. The global
+        threshold maximises ``scoring`` among the thresholds within the cap
+        on the rows it is tuned on, and ``threshold="auto"`` chooses only
+        among rules whose cross-fitted Hamming loss is within it. Without a
+        cap (``None``) the micro-F1 threshold trades false positives for
+        recall: see the user guide's threshold section for what each
+        choice measured.
 
     Attributes
     ----------
@@ -132,6 +145,8 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
     threshold_scores_ : dict
         The chosen network's cross-fitted out-of-fold score of each rule
         considered (only the forced one unless ``threshold="auto"``).
+    threshold_hamming_losses_ : dict
+        The cross-fitted out-of-fold Hamming loss of the same rules.
     thresholds_ : ndarray of shape (n_labels,)
         ``rule_thresholds_[threshold_rule_]``.
     rule_thresholds_ : dict
@@ -172,6 +187,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         verbose=0,
         max_memory_mb=4096,
         ensemble="none",
+        max_hamming_increase=0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropouts = dropouts
@@ -189,6 +205,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         self.verbose = verbose
         self.max_memory_mb = max_memory_mb
         self.ensemble = ensemble
+        self.max_hamming_increase = max_hamming_increase
 
     def _check(self, y):
         if self.scoring not in SCORINGS:
@@ -205,6 +222,14 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
             )
         if self.ensemble not in ENSEMBLES:
             raise ValueError(f"ensemble={self.ensemble!r}; choose one of {ENSEMBLES}.")
+        cap = self.max_hamming_increase
+        if cap is not None and not (
+            isinstance(cap, Real) and not isinstance(cap, bool) and 0 <= cap <= 1
+        ):
+            raise ValueError(
+                f"max_hamming_increase={cap!r}; pass a number in [0, 1] (a share "
+                "of the label entries) or None for no cap."
+            )
         if is_multiclass(y):
             raise ValueError(
                 "Only binary classification is supported (a 0/1 label per "
@@ -252,6 +277,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         """
         checked = validate_data(self, X, accept_sparse="csr", dtype="numeric")
         self._check(y)
+        cap = self.max_hamming_increase
         X = X if hasattr(X, "columns") else checked  # a DataFrame keeps its names
         # the splits are drawn once: the search and the out-of-fold rows share them
         splits = list(self._folds().split(X, y))
@@ -286,13 +312,17 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
             verbose=self.verbose,
         ).fit(X, y)
         self.cv_results_ = search.cv_results_
-        choice = self._choose(search, recorder, Y, judge)
-        params, self.threshold_rule_, self.threshold_scores_, oof = choice
+        rule_args = (self.threshold, self.scoring, self.random_state)
+        choice = choose_candidate(
+            search.cv_results_, recorder.out_of_fold, Y, judge, rule_args, cap
+        )
+        params, self.threshold_rule_, scores, hamming, oof = choice
+        self.threshold_scores_, self.threshold_hamming_losses_ = scores, hamming
         self.best_index_ = search.cv_results_["params"].index(params)
         self.best_params_ = {k.split("__", 1)[1]: v for k, v in params.items()}
         self.best_score_ = float(self.threshold_scores_[self.threshold_rule_])
         self.rule_thresholds_ = {
-            r: tune_rule(r, self.scoring, Y, oof) for r in self.threshold_scores_
+            r: tune_rule(r, self.scoring, Y, oof, cap) for r in self.threshold_scores_
         }
         self.thresholds_ = self.rule_thresholds_[self.threshold_rule_]
         threshold = {f"{step}__threshold": self.thresholds_.tolist()}
@@ -315,31 +345,6 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         if hasattr(network, "feature_names_in_"):
             self.feature_names_in_ = network.feature_names_in_
         return self
-
-    def _choose(self, search, recorder, Y, judge):
-        """The candidate and threshold rule with the best cross-fitted score on
-        their out-of-fold probabilities: ``(params, rule, scores, proba)``.
-
-        Candidates are visited in the search's rank order, so among equal
-        scores the better-ranked one (at the 0.5 threshold) stays."""
-        results = search.cv_results_
-        best = None
-        for i in np.argsort(results["rank_test_score"], kind="stable"):
-            params = results["params"][i]
-            proba = recorder.out_of_fold(params)
-            if proba is None:  # a fold failed: scikit-learn's error_score has it
-                continue
-            rule, scores = choose_rule(
-                self.threshold, self.scoring, self.random_state, Y, proba, judge
-            )
-            if best is None or round(scores[rule], 12) > round(best[2][best[1]], 12):
-                best = (params, rule, scores, proba)
-        if best is None:
-            raise ValueError(
-                "no candidate network trained on every fold; cv_results_ holds "
-                "the search's scores and error_score decides how failures show."
-            )
-        return best
 
     def predict_proba(self, X):
         """Probability of each label: (n_samples, n_labels), the mean over

@@ -77,6 +77,7 @@ _FITTED = (
     "best_score_",
     "threshold_rule_",
     "threshold_scores_",
+    "threshold_hamming_losses_",
     "rule_thresholds_",
     "thresholds_",
 )
@@ -228,6 +229,9 @@ def _params(section, path):
         _fail(path, "params 'ensemble'", "'none'")
     if p.get("threshold", "auto") not in ("auto", *_RULES):
         _fail(path, "params 'threshold'", f"one of {('auto', *_RULES)}")
+    cap = p.get("max_hamming_increase", 0.0)
+    if not (cap is None or (_is_number(cap) and 0 <= cap <= 1)):
+        _fail(path, "params 'max_hamming_increase'", "null or a number in [0, 1]")
     try:
         MultiLabelMLPClassifier(
             **{k: p[k] for k in _NETWORK if k in p}
@@ -263,12 +267,24 @@ def _rules(f, n_labels, path):
         _fail(path, "fitted 'threshold_rule_'", f"one of {sorted(scores)}")
     if not (_is_number(f["best_score_"]) and f["best_score_"] == scores[rule]):
         _fail(path, "fitted 'best_score_'", "the chosen rule's score")
+    hamming = f["threshold_hamming_losses_"]
+    if not (
+        isinstance(hamming, dict)
+        and set(hamming) == set(scores)
+        and all(_is_number(v) and 0 <= v <= 1 for v in hamming.values())
+    ):
+        _fail(
+            path,
+            "fitted 'threshold_hamming_losses_'",
+            "the Hamming loss in [0, 1] of each scored rule",
+        )
     rule_thresholds = f["rule_thresholds_"]
     if not (isinstance(rule_thresholds, dict) and set(rule_thresholds) == set(scores)):
         _fail(path, "fitted 'rule_thresholds_'", "the thresholds of each scored rule")
     # in fit's order of the rules (the manifest's keys are sorted)
     order = [r for r in _RULES if r in scores]
     f["threshold_scores_"] = {r: float(scores[r]) for r in order}
+    f["threshold_hamming_losses_"] = {r: float(hamming[r]) for r in order}
     f["rule_thresholds_"] = {
         r: _thresholds(
             rule_thresholds[r], n_labels, f"fitted 'rule_thresholds_' {r!r}", path

@@ -10,7 +10,7 @@ from sklearn.metrics import f1_score
 from sklearn.preprocessing import MaxAbsScaler, StandardScaler
 
 from skmultilabel_mlp import MultiLabelMLPClassifierCV
-from skmultilabel_mlp._cv_rules import choose_rule
+from skmultilabel_mlp._cv_rules import SCORINGS, capped_global, choose_rule
 from skmultilabel_mlp.model_selection import MultilabelStratifiedKFold
 from skmultilabel_mlp.thresholds import tune_thresholds
 
@@ -94,19 +94,23 @@ def test_the_search_is_scikit_learns_on_the_same_folds(fitted, data):
 def test_the_candidate_is_the_best_after_thresholds(data):
     X, Y = data
     clf = MultiLabelMLPClassifierCV(**{**SMALL, "threshold": "global"}).fit(X, Y)
+    judge = SCORINGS["f1_micro"][1]
     folds = MultilabelStratifiedKFold(2, shuffle=True, random_state=0)
     scores = []
     for params in clf.cv_results_["params"]:
         est = clone(clf._pipeline(X)).set_params(**params)
         oof = skms.cross_val_predict(est, X, Y, cv=folds, method="predict_proba")
-        scores.append(choose_rule("global", "f1_micro", 0, Y, oof, _f1)[1]["global"])
+        rule = choose_rule("global", "f1_micro", 0, Y, oof, judge, max_increase=0.0)
+        scores.append(rule[1]["global"])
     assert clf.best_index_ == int(np.argmax(scores))
     assert clf.best_score_ == pytest.approx(max(scores), abs=1e-9)
 
 
 def test_thresholds_come_from_out_of_fold_probabilities_only(data):
     X, Y = data
-    clf = MultiLabelMLPClassifierCV(**SMALL, threshold="global").fit(X, Y)
+    clf = MultiLabelMLPClassifierCV(
+        **SMALL, threshold="global", max_hamming_increase=None
+    ).fit(X, Y)
     best = clone(clf._pipeline(X)).set_params(
         **{f"multilabelmlpclassifier__{k}": v for k, v in clf.best_params_.items()}
     )
@@ -146,6 +150,9 @@ def test_rows_only_scorings_have_no_per_label_rule(data):
         ({"threshold": 0.3}, None, "threshold=0.3"),
         ({"alphas": []}, None, "alphas must be a non-empty"),
         ({"ensemble": "bagging"}, None, "ensemble='bagging'"),
+        ({"max_hamming_increase": -0.1}, None, "max_hamming_increase=-0.1"),
+        ({"max_hamming_increase": "0"}, None, "max_hamming_increase='0'"),
+        ({"max_hamming_increase": True}, None, "max_hamming_increase=True"),
         ({}, np.arange(120) % 3, "do not have"),
     ],
 )
@@ -271,3 +278,84 @@ def test_a_one_d_y_averages_its_fold_networks(data):
         clf.predict(X), (proba[:, 1] >= clf.thresholds_[0]).astype(int)
     )
     assert clf.score(X, Y[:, 0]) == pytest.approx(np.mean(clf.predict(X) == Y[:, 0]))
+
+
+def _capped_case(seed=0, n=400, labels=4):
+    """Probabilities whose micro-F1 threshold lies well below 0.5 (positives
+    score low), so that it buys recall with more errors than 0.5 makes."""
+    rng = np.random.RandomState(seed)
+    Y = (rng.uniform(size=(n, labels)) < 0.25).astype(int)
+    P = np.where(
+        Y == 1, rng.uniform(0.1, 0.6, size=Y.shape), rng.uniform(0, 0.5, size=Y.shape)
+    )
+    return Y, P
+
+
+def _errors(Y, P, t):
+    return int(np.sum((P >= t) != (Y == 1)))
+
+
+@pytest.mark.parametrize("cap", [0.0, 0.02, 0.1])
+def test_the_capped_global_threshold_is_the_best_within_the_cap(cap):
+    Y, P = _capped_case()
+    judge = SCORINGS["f1_micro"][1]
+    t = capped_global(Y, P, judge, cap)
+    allowed = _errors(Y, P, 0.5) + cap * Y.size
+    assert _errors(Y, P, t) <= allowed
+    # no threshold on a fine grid within the cap scores better
+    grid = [g for g in np.linspace(0, 1, 2001) if _errors(Y, P, g) <= allowed]
+    best = max(judge(Y, (P >= g).astype(int)) for g in grid)
+    assert judge(Y, (P >= t).astype(int)) >= best - 1e-12
+    uncapped = tune_thresholds(Y, P, metric="f1", per_label=False)
+    # the case bites: the uncapped threshold makes twice the errors of 0.5
+    assert _errors(Y, P, uncapped) > 2 * _errors(Y, P, 0.5)
+    assert t > uncapped
+
+
+def test_a_cap_of_one_is_no_cap():
+    Y, P = _capped_case(1)
+    judge = SCORINGS["f1_micro"][1]
+    t = capped_global(Y, P, judge, 1.0)
+    # every distinct probability as a threshold: the exact optimum
+    best = max(judge(Y, (P >= v).astype(int)) for v in np.unique(P))
+    assert judge(Y, (P >= t).astype(int)) == pytest.approx(best, abs=1e-12)
+    uncapped = tune_thresholds(Y, P, metric="f1", per_label=False)
+    assert abs(t - uncapped) < 0.01
+
+
+def test_the_cap_holds_for_a_scoring_scored_by_its_metric():
+    Y, P = _capped_case(2)
+    judge = SCORINGS["f1_macro"][1]
+    t = capped_global(Y, P, judge, 0.0)
+    assert _errors(Y, P, t) <= _errors(Y, P, 0.5)
+    assert judge(Y, (P >= t).astype(int)) >= judge(Y, (P >= 0.5).astype(int))
+
+
+def test_auto_chooses_only_rules_within_the_cap():
+    Y, P = _capped_case(3)
+    judge = SCORINGS["f1_micro"][1]
+    free = choose_rule("auto", "f1_micro", 0, Y, P, judge)
+    capped = choose_rule("auto", "f1_micro", 0, Y, P, judge, max_increase=0.0)
+    # without a cap the micro-F1 rule is chosen at the price of Hamming loss
+    assert free[0] != "none" and free[2][free[0]] > free[2]["none"]
+    rule, scores, hamming = capped
+    assert hamming[rule] <= hamming["none"] + 1e-12
+    assert set(scores) == set(hamming) == {"none", "global", "per_label"}
+    assert scores[rule] == max(
+        s for r, s in scores.items() if hamming[r] <= hamming["none"] + 1e-12
+    )
+
+
+def test_the_default_caps_the_hamming_loss_of_its_choice(fitted, data):
+    assert fitted.max_hamming_increase == 0.0
+    hamming = fitted.threshold_hamming_losses_
+    assert set(hamming) == set(fitted.threshold_scores_)
+    assert hamming[fitted.threshold_rule_] <= hamming["none"] + 1e-12
+    X, Y = data
+    free = clone(fitted).set_params(max_hamming_increase=None).fit(X, Y)
+    # the cap changes the thresholds only: the search is the same
+    np.testing.assert_array_equal(
+        free.cv_results_["mean_test_score"], fitted.cv_results_["mean_test_score"]
+    )
+    assert free.best_score_ == max(free.threshold_scores_.values())
+    assert free.best_score_ >= fitted.best_score_ - 1e-12

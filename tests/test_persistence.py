@@ -475,6 +475,7 @@ CV_ATTRIBUTES = (
     "best_score_",
     "threshold_rule_",
     "threshold_scores_",
+    "threshold_hamming_losses_",
     "classes_",
     "label_names_",
     "n_labels_",
@@ -631,6 +632,8 @@ def _cv_fitted(fn):
         (_cv_edit("params", "epochs", 0), "epochs"),
         (_cv_edit("params", "bogus", 1), "bogus"),
         (_cv_edit("params", "ensemble", "folds"), "'ensemble'"),
+        (_cv_edit("params", "max_hamming_increase", -1), "'max_hamming_increase'"),
+        (_cv_edit("params", "max_hamming_increase", "0"), "'max_hamming_increase'"),
         (_cv_edit("params", "cv", {"__splitter__": "os.system", "args": {}}), "'cv'"),
         (
             _cv_edit(
@@ -649,6 +652,10 @@ def _cv_fitted(fn):
         (_cv_fitted(lambda f: f["best_params_"].update(alpha=0.5)), "best_"),
         (_cv_fitted(lambda f: f["threshold_scores_"].update(none="high")), "scores_"),
         (_cv_fitted(lambda f: f["rule_thresholds_"].pop("none")), "rule_thresholds_"),
+        (
+            _cv_fitted(lambda f: f["threshold_hamming_losses_"].update(none=2.0)),
+            "threshold_hamming_losses_",
+        ),
         (_cv_fitted(lambda f: f.pop("best_params_")), "best_params_"),
         (_set(None, "classifier_cv", []), "classifier_cv"),
         (_set(None, "format", "skmultilabel-mlp/1"), "skmultilabel-mlp/1"),
