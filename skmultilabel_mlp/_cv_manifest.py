@@ -230,8 +230,8 @@ def _params(section, path):
     if p.get("threshold", "auto") not in ("auto", *_RULES):
         _fail(path, "params 'threshold'", f"one of {('auto', *_RULES)}")
     cap = p.get("max_hamming_increase", 0.0)
-    if not (cap is None or (_is_number(cap) and 0 <= cap <= 1)):
-        _fail(path, "params 'max_hamming_increase'", "null or a number in [0, 1]")
+    if not (cap is None or (_is_number(cap) and cap >= 0)):
+        _fail(path, "params 'max_hamming_increase'", "null or a number >= 0")
     try:
         MultiLabelMLPClassifier(
             **{k: p[k] for k in _NETWORK if k in p}

@@ -5,7 +5,7 @@ metric a threshold rule is judged by, and the ``tune_thresholds`` arguments of
 one global and of per-label thresholds; then the rule chosen by cross-fitting
 on out-of-fold probabilities (each rule tuned on one half of the rows and
 scored on the other, both ways), optionally under a cap on how much a rule
-may raise the Hamming loss above the 0.5 threshold's.
+may raise the Hamming loss above the 0.5 threshold's (a share of it).
 """
 
 import numpy as np
@@ -79,8 +79,8 @@ def tune_rule(rule, scoring, Y, proba, max_increase=None):
 
 def capped_global(Y, proba, judge, max_increase):
     """The one threshold that maximises ``judge`` among those whose Hamming
-    loss on ``(Y, proba)`` is at most the 0.5 threshold's plus
-    ``max_increase``; 0.5 when no other candidate is as good.
+    loss on ``(Y, proba)`` is at most ``1 + max_increase`` times the 0.5
+    threshold's; 0.5 when no other candidate is as good.
 
     Candidates are the midpoints between distinct probabilities (at most
     ``_MAX_CANDIDATES`` quantiles of them); micro-F1 is scored from confusion counts,
@@ -90,7 +90,7 @@ def capped_global(Y, proba, judge, max_increase):
     cands = candidates(p, _MAX_CANDIDATES)
     tp, fp, fn, _ = counts(y, p, np.ones_like(p), cands)
     errors_at_half = np.sum((p >= 0.5) != (y == 1))
-    allowed = errors_at_half + max_increase * y.size * (1 + _TIE)
+    allowed = errors_at_half * (1 + max_increase) * (1 + _TIE)
     feasible = np.concatenate([[0.5], cands[fp + fn <= allowed]])
     if judge is SCORINGS["f1_micro"][1]:
         tp, fp, fn, _ = counts(y, p, np.ones_like(p), feasible)
@@ -115,8 +115,8 @@ def choose_rule(threshold, scoring, random_state, Y, proba, judge, max_increase=
     loss (the forced rule's alone when ``threshold`` is not ``"auto"``). With
     ``max_increase`` (not None), the global threshold is capped
     (:func:`capped_global`), and ``"auto"`` chooses among the rules whose
-    cross-fitted Hamming loss is at most the 0.5 threshold's plus
-    ``max_increase`` (0.5 itself always qualifies)."""
+    cross-fitted Hamming loss is at most ``1 + max_increase`` times the 0.5
+    threshold's (0.5 itself always qualifies)."""
     if threshold != "auto":
         rules = [threshold]
     else:
@@ -137,7 +137,7 @@ def choose_rule(threshold, scoring, random_state, Y, proba, judge, max_increase=
         hamming[rule] = errors / Y.size
     eligible = rules
     if max_increase is not None and "none" in rules:
-        limit = hamming["none"] + max_increase + _TIE
+        limit = hamming["none"] * (1 + max_increase) + _TIE
         eligible = [r for r in rules if r == "none" or hamming[r] <= limit]
     # among equal scores, the simpler rule (fewer thresholds fitted)
     best = max(eligible, key=lambda r: (round(scores[r], 12), -rules.index(r)))
