@@ -111,15 +111,17 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         (-0.009 and -0.002) in ``benchmarks/results/ensembles.md``, so the
         default refits one network. An ensemble cannot be saved (``save``
         writes one network).
-    max_hamming_increase : float >= 0 or None, default=0.0
+    max_hamming_increase : float >= 0 or None, default=0.05
         How much a tuned threshold rule may raise the Hamming loss, as a share
         of the 0.5 threshold's (0.05: at most 5% more wrong label entries).
         The global threshold maximises ``scoring`` among the thresholds within
         the cap on the rows it is tuned on, and ``threshold="auto"`` chooses
         only among rules whose cross-fitted Hamming loss is within it. Without
         a cap (``None``) the micro-F1 threshold trades false positives for
-        recall freely: the user guide's section on the recommended estimator
-        gives what each setting measured.
+        recall freely. On the training rows of eight MULAN splits, 0.05 beat
+        binary relevance and the classifier chain on both micro-F1 and
+        Hamming loss on 6, against 5 for 0, 0.02 and 0.1 and 4 without a cap
+        (``benchmarks/results/comparison.md``).
 
     Attributes
     ----------
@@ -187,7 +189,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         verbose=0,
         max_memory_mb=4096,
         ensemble="none",
-        max_hamming_increase=0.0,
+        max_hamming_increase=0.05,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropouts = dropouts

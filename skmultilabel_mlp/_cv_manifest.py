@@ -229,7 +229,7 @@ def _params(section, path):
         _fail(path, "params 'ensemble'", "'none'")
     if p.get("threshold", "auto") not in ("auto", *_RULES):
         _fail(path, "params 'threshold'", f"one of {('auto', *_RULES)}")
-    cap = p.get("max_hamming_increase", 0.0)
+    cap = p.get("max_hamming_increase", 0.05)
     if not (cap is None or (_is_number(cap) and cap >= 0)):
         _fail(path, "params 'max_hamming_increase'", "null or a number >= 0")
     try:

@@ -349,10 +349,10 @@ def test_auto_chooses_only_rules_within_the_cap():
 
 
 def test_the_default_caps_the_hamming_loss_of_its_choice(fitted, data):
-    assert fitted.max_hamming_increase == 0.0
+    assert fitted.max_hamming_increase == 0.05
     hamming = fitted.threshold_hamming_losses_
     assert set(hamming) == set(fitted.threshold_scores_)
-    assert hamming[fitted.threshold_rule_] <= hamming["none"] + 1e-12
+    assert hamming[fitted.threshold_rule_] <= hamming["none"] * 1.05 + 1e-12
     X, Y = data
     free = clone(fitted).set_params(max_hamming_increase=None).fit(X, Y)
     # the cap changes the thresholds only: the search is the same
