@@ -59,9 +59,9 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
     out-of-fold probabilities every candidate's threshold rules -- the untuned
     0.5, one global threshold, per-label thresholds -- are tuned on one half
     of the rows and judged by ``scoring`` on the other, both ways; among the
-    rules that do not raise the Hamming loss above the 0.5 threshold's
-    (``max_hamming_increase``), the candidate and rule with the best judged
-    score win (no fold trains twice).
+    rules that raise the Hamming loss by at most ``max_hamming_increase`` of
+    the 0.5 threshold's, the candidate and rule with the best judged score
+    win (no fold trains twice).
     The chosen network is then refitted on every row with its rule tuned on
     all its out-of-fold probabilities; ``ensemble`` can average the chosen
     candidate's fold networks instead of, or beside, that refit.
@@ -121,7 +121,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         recall freely. On the training rows of eight MULAN splits, 0.05 beat
         binary relevance and the classifier chain on both micro-F1 and
         Hamming loss on 6, against 5 for 0, 0.02 and 0.1 and 4 without a cap
-        (``benchmarks/results/comparison.md``).
+        (``benchmarks/results/hamming_cap_choice.md``).
 
     Attributes
     ----------
