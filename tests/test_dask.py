@@ -71,6 +71,11 @@ def test_cross_validate_on_dask_equals_the_local_run(client, multilabel_data):
     np.testing.assert_allclose(remote, local)
 
 
+# long enough that the search is still running when the worker dies 3 s in
+# (with 40 epochs it could finish first: seen in a CI run)
+EPOCHS_TO_OUTLAST_THE_KILL = 150
+
+
 def test_grid_search_survives_the_loss_of_a_worker(client, multilabel_data):
     """Kill one worker process mid-search: Dask reruns its tasks elsewhere."""
     X, Y = multilabel_data
@@ -85,7 +90,10 @@ def test_grid_search_survives_the_loss_of_a_worker(client, multilabel_data):
 
     killer = threading.Thread(target=kill_soon)
     search = GridSearchCV(
-        MultiLabelMLPClassifier(epochs=40, random_state=0), GRID, cv=CV, n_jobs=2
+        MultiLabelMLPClassifier(epochs=EPOCHS_TO_OUTLAST_THE_KILL, random_state=0),
+        GRID,
+        cv=CV,
+        n_jobs=2,
     )
     with parallel_backend("dask"):
         killer.start()
@@ -97,7 +105,9 @@ def test_grid_search_survives_the_loss_of_a_worker(client, multilabel_data):
     assert len(search.cv_results_["mean_test_score"]) == 4
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
     local = GridSearchCV(
-        MultiLabelMLPClassifier(epochs=40, random_state=0), GRID, cv=CV
+        MultiLabelMLPClassifier(epochs=EPOCHS_TO_OUTLAST_THE_KILL, random_state=0),
+        GRID,
+        cv=CV,
     ).fit(X, Y)
     np.testing.assert_allclose(
         search.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
