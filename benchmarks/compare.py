@@ -33,7 +33,7 @@ import numpy as np
 from _env import atomic_write, measured, shared_data
 from _train_evidence import capture_out_of_fold, evidence
 from _train_evidence import render as render_evidence
-from _verdict import verdict
+from _verdict import RECOMMENDED, verdict
 from sklearn import metrics as skm
 from sklearn.model_selection import RepeatedKFold
 
@@ -56,7 +56,6 @@ SPLIT_DATASETS = [
     "flags",
 ]
 CV_DATASETS = ["cal500", "foodtruck"]
-RECOMMENDED = "multilabel_mlp_cv"
 
 
 ONLY = None  # --only: rerun these estimators and keep the other records

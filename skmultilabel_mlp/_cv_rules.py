@@ -11,7 +11,7 @@ may raise the Hamming loss above the 0.5 threshold's (a share of it).
 import numpy as np
 from sklearn import metrics as skm
 
-from ._threshold_counts import candidates, counts
+from ._threshold_counts import candidates, counts, from_counts
 from ._threshold_search import tune_thresholds
 
 __all__ = ["SCORINGS", "capped_global", "choose_candidate", "choose_rule", "tune_rule"]
@@ -68,43 +68,42 @@ def tune_rule(rule, scoring, Y, proba, max_increase=None):
     n_labels = Y.shape[1]
     if rule == "none":
         return np.full(n_labels, 0.5)
-    _, judge, global_args, label_args = SCORINGS[scoring]
+    _, _, global_args, label_args = SCORINGS[scoring]
     if rule == "global" and max_increase is not None and scoring != "hamming_loss":
-        return np.full(n_labels, capped_global(Y, proba, judge, max_increase))
+        return np.full(n_labels, capped_global(Y, proba, scoring, max_increase))
     args = global_args if rule == "global" else label_args
     return np.broadcast_to(
         np.asarray(tune_thresholds(Y, proba, **args), dtype=float), (n_labels,)
     ).copy()
 
 
-def capped_global(Y, proba, judge, max_increase):
-    """The one threshold that maximises ``judge`` among those whose Hamming
+def capped_global(Y, proba, scoring, max_increase):
+    """The one threshold that maximises ``scoring`` among those whose Hamming
     loss on ``(Y, proba)`` is at most ``1 + max_increase`` times the 0.5
     threshold's; 0.5 when no other candidate is as good.
 
-    Candidates are the midpoints between distinct probabilities (at most
-    ``_MAX_CANDIDATES`` quantiles of them); micro-F1 is scored from confusion counts,
-    any other ``judge`` on at most ``_MAX_SCORED`` feasible candidates spread
-    evenly in order."""
+    Candidates are 0.5 and the midpoints between distinct probabilities (at
+    most ``_MAX_CANDIDATES`` quantiles of them), all counted from one sort;
+    micro-F1 is scored from those confusion counts, any other scoring on at
+    most ``_MAX_SCORED`` feasible candidates spread evenly in order."""
     y, p = Y.ravel().astype(float), proba.ravel()
-    cands = candidates(p, _MAX_CANDIDATES)
-    tp, fp, fn, _ = counts(y, p, np.ones_like(p), cands)
-    errors_at_half = np.sum((p >= 0.5) != (y == 1))
-    allowed = errors_at_half * (1 + max_increase) * (1 + _TIE)
-    feasible = np.concatenate([[0.5], cands[fp + fn <= allowed]])
-    if judge is SCORINGS["f1_micro"][1]:
-        tp, fp, fn, _ = counts(y, p, np.ones_like(p), feasible)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scores = np.nan_to_num(2 * tp / (2 * tp + fp + fn))
-    else:
-        keep = np.unique(np.linspace(1, feasible.size - 1, _MAX_SCORED).astype(int))
-        feasible = (
-            np.concatenate([[0.5], feasible[keep]]) if feasible.size > 1 else feasible
+    cands = np.concatenate([[0.5], candidates(p, _MAX_CANDIDATES)])
+    tp, fp, fn, tn = counts(y, p, np.ones_like(p), cands)
+    errors = fp + fn  # errors[0]: the 0.5 threshold's
+    feasible = errors <= errors[0] * (1 + max_increase) * (1 + _TIE)
+    cands = cands[feasible]
+    if scoring == "f1_micro":
+        scores = from_counts(
+            "f1", tp[feasible], fp[feasible], fn[feasible], tn[feasible]
         )
-        scores = np.array([judge(Y, (proba >= t).astype(int)) for t in feasible])
+    else:
+        keep = np.unique(np.linspace(1, cands.size - 1, _MAX_SCORED).astype(int))
+        cands = np.concatenate([[0.5], cands[keep]]) if cands.size > 1 else cands
+        judge = SCORINGS[scoring][1]
+        scores = np.array([judge(Y, (proba >= t).astype(int)) for t in cands])
     top = np.flatnonzero(scores >= scores.max() - _TIE)
     # among equal scores, the one closest to 0.5 (0.5 itself first)
-    return float(feasible[top[np.argmin(np.abs(feasible[top] - 0.5))]])
+    return float(cands[top[np.argmin(np.abs(cands[top] - 0.5))]])
 
 
 def choose_rule(threshold, scoring, random_state, Y, proba, judge, max_increase=None):

@@ -299,7 +299,7 @@ def _errors(Y, P, t):
 def test_the_capped_global_threshold_is_the_best_within_the_cap(cap):
     Y, P = _capped_case()
     judge = SCORINGS["f1_micro"][1]
-    t = capped_global(Y, P, judge, cap)
+    t = capped_global(Y, P, "f1_micro", cap)
     allowed = _errors(Y, P, 0.5) * (1 + cap)
     assert _errors(Y, P, t) <= allowed
     # no threshold on a fine grid within the cap scores better
@@ -315,7 +315,7 @@ def test_the_capped_global_threshold_is_the_best_within_the_cap(cap):
 def test_a_loose_cap_is_no_cap():
     Y, P = _capped_case(1)
     judge = SCORINGS["f1_micro"][1]
-    t = capped_global(Y, P, judge, 10.0)  # 11 times the errors of 0.5
+    t = capped_global(Y, P, "f1_micro", 10.0)  # 11 times the errors of 0.5
     # every distinct probability as a threshold: the exact optimum
     best = max(judge(Y, (P >= v).astype(int)) for v in np.unique(P))
     assert judge(Y, (P >= t).astype(int)) == pytest.approx(best, abs=1e-12)
@@ -326,7 +326,7 @@ def test_a_loose_cap_is_no_cap():
 def test_the_cap_holds_for_a_scoring_scored_by_its_metric():
     Y, P = _capped_case(2)
     judge = SCORINGS["f1_macro"][1]
-    t = capped_global(Y, P, judge, 0.0)
+    t = capped_global(Y, P, "f1_macro", 0.0)
     assert _errors(Y, P, t) <= _errors(Y, P, 0.5)
     assert judge(Y, (P >= t).astype(int)) >= judge(Y, (P >= 0.5).astype(int))
 
