@@ -7,17 +7,18 @@ the chosen network for the ``scoring`` the user names, and refits on every
 row. No backend is imported until it fits.
 """
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin
 from sklearn.model_selection import check_cv
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._classifier import MultiLabelMLPClassifier
+from ._cv_members import ENSEMBLES, mean_proba, members
 from ._cv_rules import SCORINGS, choose_candidate, tune_rule
 from ._multiclass import is_multiclass
 from ._oof_recorder import OOFRecorder
@@ -41,9 +42,6 @@ CANDIDATE_PARAMS = {
 DEFAULT_HIDDEN_LAYER_SIZES = ((64,), (256,), (256, 256))
 DEFAULT_DROPOUTS = (0.0, 0.3)
 DEFAULT_ALPHAS = (0.0, 1e-4)
-#: what predicts: the chosen network refitted on every row ("none"), the
-#: chosen candidate's fold networks averaged ("folds"), or both ("folds_and_refit")
-ENSEMBLES = ("none", "folds", "folds_and_refit")
 
 
 class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator):
@@ -100,17 +98,22 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         every fit).
     verbose : int, default=0
     max_memory_mb : float, default=4096
-    ensemble : {"none", "folds", "folds_and_refit"}, default="none"
+    ensemble : {"none", "folds", "folds_and_refit", "seeds"}, default="none"
         What predicts: ``"none"``, the chosen network refitted on every row;
         ``"folds"``, the mean probability of the chosen candidate's ``cv``
-        fold networks the search already trained (no refit); and
-        ``"folds_and_refit"``, all of them. The averaged probabilities are
-        cut at ``thresholds_``, which were tuned on the fold networks' own
-        out-of-fold probabilities. Averaging the folds helped on scene and
+        fold networks the search already trained (no refit);
+        ``"folds_and_refit"``, all of them; ``"seeds"``, the chosen network
+        refitted on every row with ``n_seeds`` seeds (``random_state``,
+        ``random_state + 1``, ...; the first is the ``"none"`` network),
+        trained together in one stacked computation. The averaged
+        probabilities are cut at ``thresholds_``, which were tuned on the
+        fold networks' own out-of-fold probabilities. Averaging the folds helped on scene and
         flags (+0.012 and +0.016 micro-F1) and lost on medical and genbase
         (-0.009 and -0.002) in ``benchmarks/results/ensembles.md``, so the
         default refits one network. An ensemble cannot be saved (``save``
         writes one network).
+    n_seeds : int >= 1, default=5
+        The networks ``ensemble="seeds"`` averages (ignored otherwise).
     max_hamming_increase : float >= 0 or None, default=0.05
         How much a tuned threshold rule may raise the Hamming loss, as a share
         of the 0.5 threshold's (0.05: at most 5% more wrong label entries).
@@ -190,6 +193,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         max_memory_mb=4096,
         ensemble="none",
         max_hamming_increase=0.05,
+        n_seeds=5,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropouts = dropouts
@@ -208,6 +212,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         self.max_memory_mb = max_memory_mb
         self.ensemble = ensemble
         self.max_hamming_increase = max_hamming_increase
+        self.n_seeds = n_seeds
 
     def _check(self, y):
         if self.scoring not in SCORINGS:
@@ -224,6 +229,9 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
             )
         if self.ensemble not in ENSEMBLES:
             raise ValueError(f"ensemble={self.ensemble!r}; choose one of {ENSEMBLES}.")
+        n = self.n_seeds
+        if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
+            raise ValueError(f"n_seeds={n!r}; pass an int >= 1.")
         cap = self.max_hamming_increase
         if cap is not None and not (
             isinstance(cap, Real) and not isinstance(cap, bool) and 0 <= cap < np.inf
@@ -303,7 +311,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
             splits,
             list(grid),
             Y.shape[1],
-            keep_estimators=self.ensemble != "none",
+            keep_estimators=self.ensemble in ("folds", "folds_and_refit"),
         )
         search = GridSearchCV(
             pipeline,
@@ -328,19 +336,17 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         }
         self.thresholds_ = self.rule_thresholds_[self.threshold_rule_]
         threshold = {f"{step}__threshold": self.thresholds_.tolist()}
-        members = []
-        if self.ensemble != "none":
-            members = [
-                e.set_params(**threshold) for e in recorder.fold_estimators(params)
-            ]
+        self.best_estimator_, self.estimators_ = members(
+            self.ensemble,
+            pipeline,
+            {**params, **threshold},
+            X,
+            y,
+            lambda: recorder.fold_estimators(params),
+            self.n_seeds,
+            self.random_state,
+        )
         recorder.forget_estimators()
-        if self.ensemble != "folds":
-            best = clone(pipeline).set_params(**params, **threshold)
-            self.best_estimator_ = best.fit(X, y)
-            members.append(self.best_estimator_)
-        else:
-            self.best_estimator_ = members[0]
-        self.estimators_ = members
         network = self.best_estimator_[-1]
         for name in ("classes_", "label_names_", "n_labels_", "n_features_in_"):
             setattr(self, name, getattr(network, name))
@@ -352,9 +358,7 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
         """Probability of each label: (n_samples, n_labels), the mean over
         ``estimators_`` (the refitted network alone by default)."""
         check_is_fitted(self)
-        if len(self.estimators_) == 1:
-            return self.best_estimator_.predict_proba(X)
-        return np.mean([m.predict_proba(X) for m in self.estimators_], axis=0)
+        return mean_proba(self.estimators_, X)
 
     def predict(self, X):
         """``predict_proba(X) >= thresholds_``, as 0/1: (n_samples, n_labels)."""

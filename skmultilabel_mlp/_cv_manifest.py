@@ -229,6 +229,9 @@ def _params(section, path):
         _fail(path, "params 'ensemble'", "'none'")
     if p.get("threshold", "auto") not in ("auto", *_RULES):
         _fail(path, "params 'threshold'", f"one of {('auto', *_RULES)}")
+    n_seeds = p.get("n_seeds", 5)
+    if isinstance(n_seeds, bool) or not isinstance(n_seeds, int) or n_seeds < 1:
+        _fail(path, "params 'n_seeds'", "an int >= 1")
     cap = p.get("max_hamming_increase", 0.05)
     if not (cap is None or (_is_number(cap) and cap >= 0)):
         _fail(path, "params 'max_hamming_increase'", "null or a number >= 0")

@@ -150,6 +150,8 @@ def test_rows_only_scorings_have_no_per_label_rule(data):
         ({"threshold": 0.3}, None, "threshold=0.3"),
         ({"alphas": []}, None, "alphas must be a non-empty"),
         ({"ensemble": "bagging"}, None, "ensemble='bagging'"),
+        ({"ensemble": "seeds", "n_seeds": 0}, None, "n_seeds=0"),
+        ({"n_seeds": 2.0}, None, "n_seeds=2.0"),
         ({"max_hamming_increase": -0.1}, None, "max_hamming_increase=-0.1"),
         ({"max_hamming_increase": "0"}, None, "max_hamming_increase='0'"),
         ({"max_hamming_increase": True}, None, "max_hamming_increase=True"),
@@ -265,6 +267,50 @@ def test_folds_and_refit_average_every_network(data):
     )
     mean = np.mean([e.predict_proba(X) for e in both.estimators_], axis=0)
     np.testing.assert_allclose(both.predict_proba(X), mean)
+
+
+def test_seeds_average_the_refit_with_more_seeds(data):
+    X, Y = data
+    alone = MultiLabelMLPClassifierCV(**SMALL).fit(X, Y)
+    seeds = MultiLabelMLPClassifierCV(**{**SMALL, "ensemble": "seeds", "n_seeds": 3})
+    seeds.fit(X, Y)
+    assert len(seeds.estimators_) == 3 and seeds.best_estimator_ is seeds.estimators_[0]
+    # the same choices as without the ensemble: the seeds change the refit only
+    assert seeds.best_params_ == alone.best_params_
+    np.testing.assert_array_equal(seeds.thresholds_, alone.thresholds_)
+    # each member is the plain Pipeline.fit of the chosen network with its seed
+    for i, member in enumerate(seeds.estimators_):
+        assert member[-1].random_state == i and member[0] is seeds.estimators_[0][0]
+        plain = clone(alone.best_estimator_).set_params(
+            multilabelmlpclassifier__random_state=i
+        )
+        np.testing.assert_allclose(
+            member.predict_proba(X), plain.fit(X, Y).predict_proba(X), atol=1e-6
+        )
+        np.testing.assert_allclose(member[-1].threshold, seeds.thresholds_)
+    np.testing.assert_allclose(
+        seeds.estimators_[0].predict_proba(X), alone.predict_proba(X), atol=1e-6
+    )
+    probas = [e.predict_proba(X) for e in seeds.estimators_]
+    assert np.abs(probas[0] - probas[1]).max() > 1e-3  # the seeds differ
+    mean = np.mean(probas, axis=0)
+    np.testing.assert_allclose(seeds.predict_proba(X), mean)
+    np.testing.assert_array_equal(
+        seeds.predict(X), (mean >= seeds.thresholds_).astype(int)
+    )
+
+
+def test_seeds_without_a_random_state_draw_each_member(data):
+    X, Y = data
+    clf = MultiLabelMLPClassifierCV(
+        **{**SMALL, "hidden_layer_sizes": [(8,)], "alphas": [0.0]},
+        ensemble="seeds",
+        n_seeds=2,
+    ).set_params(random_state=None)
+    clf.fit(X, Y)
+    assert [m[-1].random_state for m in clf.estimators_] == [None, None]
+    a, b = (m.predict_proba(X) for m in clf.estimators_)
+    assert np.abs(a - b).max() > 1e-3
 
 
 def test_a_one_d_y_averages_its_fold_networks(data):

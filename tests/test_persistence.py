@@ -633,6 +633,8 @@ def _cv_fitted(fn):
         (_cv_edit("params", "bogus", 1), "bogus"),
         (_cv_edit("params", "ensemble", "folds"), "'ensemble'"),
         (_cv_edit("params", "max_hamming_increase", -1), "'max_hamming_increase'"),
+        (_cv_edit("params", "n_seeds", 0), "'n_seeds'"),
+        (_cv_edit("params", "n_seeds", True), "'n_seeds'"),
         (_cv_edit("params", "max_hamming_increase", "0"), "'max_hamming_increase'"),
         (_cv_edit("params", "cv", {"__splitter__": "os.system", "args": {}}), "'cv'"),
         (
