@@ -6,12 +6,13 @@ it). Which cap is the better default is judged here on the training rows of
 each split, never on its test rows (the run at commit f38df98, with cap 0,
 chose 0.05, the default since):
 
-- the chosen network's out-of-fold probabilities are captured during the fit
-  (``capture_out_of_fold`` wraps the estimator's candidate choice; the fit is
-  unchanged);
-- on them, both settings' ``threshold="auto"`` rules are cross-fitted
-  (tuned on one half, scored on the other, both ways: ``choose_rule``), which
-  gives each setting's out-of-fold micro-F1 and Hamming loss;
+- during the fit, each setting makes the choice the estimator would make
+  with it (``capture_out_of_fold`` wraps the estimator's candidate choice and
+  calls it once per setting on the search's out-of-fold probabilities; the
+  fit itself is unchanged): its candidate network and its
+  ``threshold="auto"`` rule, cross-fitted (tuned on one half, scored on the
+  other, both ways: ``choose_rule``), which gives each setting's out-of-fold
+  micro-F1 and Hamming loss on the network it would itself choose;
 - binary relevance and the classifier chain are cross-validated on the same
   training rows with the estimator's own folds (predictions at 0.5).
 
@@ -33,22 +34,40 @@ from sklearn.base import clone
 from sklearn.model_selection import cross_val_predict
 
 from skmultilabel_mlp import _classifier_cv
-from skmultilabel_mlp._cv_rules import SCORINGS, choose_rule
 from skmultilabel_mlp.model_selection import MultilabelStratifiedKFold
 
 BASELINES = ("binary_relevance", "classifier_chain")
+
+
+def _jsonable(params):
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+
+
 SETTINGS = {"0": 0.0, "0.02": 0.02, "0.05": 0.05, "0.1": 0.1, "None": None}
 
 
 @contextlib.contextmanager
 def capture_out_of_fold(store):
-    """While active, each ``MultiLabelMLPClassifierCV.fit`` appends its chosen
-    candidate's out-of-fold probabilities to ``store``."""
+    """While active, each ``MultiLabelMLPClassifierCV.fit`` appends to
+    ``store`` its chosen candidate's out-of-fold probabilities (``"oof"``)
+    and what each cap setting would choose (``"per_cap"``: the candidate's
+    parameters, the rule, its cross-fitted score and Hamming loss)."""
     original = _classifier_cv.choose_candidate
 
-    def recording(*args, **kwargs):
-        choice = original(*args, **kwargs)
-        store.append(choice[-1])
+    def recording(results, out_of_fold, Y, judge, rule_args, max_increase):
+        choice = original(results, out_of_fold, Y, judge, rule_args, max_increase)
+        per_cap = {}
+        for name, cap in SETTINGS.items():
+            params, rule, scores, hamming, _ = original(
+                results, out_of_fold, Y, judge, rule_args, cap
+            )
+            per_cap[name] = {
+                "params": {k.split("__", 1)[1]: v for k, v in params.items()},
+                "rule": rule,
+                "score": float(scores[rule]),
+                "hamming_loss": float(hamming[rule]),
+            }
+        store.append({"oof": choice[-1], "per_cap": per_cap})
         return choice
 
     _classifier_cv.choose_candidate = recording
@@ -65,9 +84,11 @@ def _scores(Y, P):
     }
 
 
-def evidence(est, oof, X, Y, baselines, name=None, test_proba=None):
-    """Each cap setting's cross-fitted rule and scores on ``oof``, and each
-    baseline's 5-fold out-of-fold scores on ``X, Y`` (the training rows)."""
+def evidence(est, captured, X, Y, baselines, name=None, test_proba=None):
+    """Each cap setting's choice and cross-fitted scores (``captured``, from
+    :func:`capture_out_of_fold`), and each baseline's 5-fold out-of-fold
+    scores on ``X, Y`` (the training rows)."""
+    oof = captured["oof"]
     Y = np.asarray(Y.toarray() if hasattr(Y, "toarray") else Y).astype(int)
     cache = os.environ.get("COMPARE_OOF_CACHE")
     if cache and name is not None:
@@ -75,16 +96,13 @@ def evidence(est, oof, X, Y, baselines, name=None, test_proba=None):
         np.savez_compressed(
             Path(cache) / f"{name}.npz", Y_train=Y, oof=oof, test_proba=test_proba
         )
-    judge = SCORINGS[est.scoring][1]
     out = {"settings": {}, "baselines": {}}
-    for name, cap in SETTINGS.items():
-        rule, scores, hamming = choose_rule(
-            est.threshold, est.scoring, est.random_state, Y, oof, judge, cap
-        )
+    for name, chosen in captured["per_cap"].items():
         out["settings"][name] = {
-            "rule": rule,
-            "f1_micro": float(scores[rule]) if est.scoring == "f1_micro" else None,
-            "hamming_loss": float(hamming[rule]),
+            "rule": chosen["rule"],
+            "f1_micro": chosen["score"] if est.scoring == "f1_micro" else None,
+            "hamming_loss": chosen["hamming_loss"],
+            "params": _jsonable(chosen["params"]),
         }
     folds = MultilabelStratifiedKFold(5, shuffle=True, random_state=est.random_state)
     splits = list(folds.split(X, Y))
@@ -100,7 +118,8 @@ def render(choices):
         "### The Hamming cap, judged on the training rows only\n",
         "Out-of-fold on each training split (5 folds, the estimator's own): the "
         "`threshold='auto'` rule of each `max_hamming_increase` setting, "
-        "cross-fitted on the chosen network's out-of-fold probabilities, against "
+        "cross-fitted on the out-of-fold probabilities of the network that "
+        "setting chooses (a * marks a network other than the default's), against "
         "binary relevance (BR) and the classifier chain (CC) cross-validated on "
         "the same rows and folds. micro-F1 / Hamming loss, the rule, and **yes** "
         "where it has a higher micro-F1 and a lower Hamming loss than both BR and "
@@ -129,8 +148,10 @@ def render(choices):
                 )
                 wins[s] += won
                 f1[s].append(v["f1_micro"])
+                other = "params" in v and v["params"] != c["best_params"]
                 cells.append(
                     f"{v['f1_micro']:.3f} / {v['hamming_loss']:.4f} {v['rule']}"
+                    + ("*" if other else "")
                     + (" **yes**" if won else "")
                 )
             lines.append(f"| {dataset} | " + " | ".join(cells) + " |")

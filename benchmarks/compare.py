@@ -116,8 +116,8 @@ def run_tutorial():
 
 def _choices(records, dataset, data_or_folds, oofs, train_rows):
     """What ``multilabel_mlp_cv`` chose on each split, each rule's test score,
-    and the Hamming cap's evidence on the training rows (``oofs``: the chosen
-    networks' out-of-fold probabilities, in fit order)."""
+    and the Hamming cap's evidence on the training rows (``oofs``: what
+    ``capture_out_of_fold`` captured, in fit order)."""
     out = []
     fits = [
         (split, est)

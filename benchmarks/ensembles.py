@@ -132,6 +132,8 @@ def render(out):
     tally = {v: [] for v in VARIANTS[1:]}
     for dataset in out["datasets"]:
         for variant in VARIANTS:
+            if not _values(records, dataset, variant, "f1_micro").size:
+                continue  # measured before this variant existed
             cells = []
             for metric in METRICS:
                 v = _values(records, dataset, variant, metric)
