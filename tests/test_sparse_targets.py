@@ -131,3 +131,27 @@ def test_early_stopping_strata_of_a_large_sparse_y_are_its_frequent_labels(
     np.testing.assert_array_equal(val, want[1])
     clf.fit(X, Ys)  # and the fit trains on that split
     assert len(clf.history_["val_loss"]) >= 1
+
+
+@pytest.mark.parametrize("scoring", [None, "f1_micro", ["hamming_loss", "f1_macro"]])
+def test_cross_validate_makes_no_dense_copy_of_a_whole_sparse_y(monkeypatch, scoring):
+    """Only a test fold's rows are ever made dense (to score them, as large as
+    the fold's predictions), never the whole (n, L) y; the scores are dense y's."""
+    X, Y = _data(n=120)
+    Ys = sp.csr_matrix(Y)
+    shapes = []
+    original = sp.csr_matrix.toarray
+
+    def spy(self, *args, **kwargs):
+        shapes.append(self.shape)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(sp.csr_matrix, "toarray", spy)
+    est = MultiLabelMLPClassifier(**NET)
+    cv = skms.KFold(3, shuffle=True, random_state=0)
+    ours = cross_validate(est, X, Ys, cv=cv, scoring=scoring)
+    assert shapes and max(n for n, _ in shapes) <= 40
+    monkeypatch.undo()
+    dense = cross_validate(est, X, Y, cv=cv, scoring=scoring)
+    for key in (k for k in dense if k.startswith("test_")):
+        np.testing.assert_allclose(ours[key], dense[key])

@@ -14,6 +14,7 @@ import time
 import traceback
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn import metrics as skm
 from sklearn import model_selection as skms
 from sklearn.base import clone
@@ -179,11 +180,15 @@ return_train_score, return_estimator, return_indices, error_score
     binary = targets.binary_classes is not None or (
         targets.outputs is not None and targets.one_d
     )
-    Y = targets.Y.toarray() if hasattr(targets.Y, "toarray") else targets.Y
+    Y = targets.Y
     # multi-label folds are split and scored on the indicator matrix (NaN kept
-    # for scoring: the classifier's score leaves unknown entries out)
-    y_split = y if binary else indicator_01(Y)
-    y_score = y if binary else (Y if np.isnan(Y).any() else y_split)
+    # for scoring: the classifier's score leaves unknown entries out); a
+    # sparse one stays sparse (the splitters and scorers take it as it is)
+    if sp.issparse(Y):
+        y_split = y_score = y if binary else Y
+    else:
+        y_split = y if binary else indicator_01(Y)
+        y_score = y if binary else (Y if np.isnan(Y).any() else y_split)
     if targets.outputs is not None:
         y_score = y
     cv = skms.check_cv(cv, y_split, classifier=True)
