@@ -23,43 +23,21 @@ parameters describe, ``thresholds_`` is the chosen rule's and the classifier's
 ``threshold``, ``best_score_`` is the chosen rule's score.
 """
 
-import inspect
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn import model_selection as sk_ms
 from sklearn.model_selection import ParameterGrid
 
-from . import _manifest
+from . import _manifest, _splitter_manifest
 from ._classifier import MultiLabelMLPClassifier
 from ._classifier_cv import CANDIDATE_PARAMS, MultiLabelMLPClassifierCV
 from ._cv_rules import SCORINGS
-from .model_selection import (
-    MultilabelStratifiedKFold,
-    MultilabelStratifiedShuffleSplit,
-    RepeatedMultilabelStratifiedKFold,
-)
 
 __all__ = ["cv_state", "restore_cv"]
 
 SECTION = "classifier_cv"
 _RULES = ("none", "global", "per_label")
-_SPLITTERS = {
-    cls.__name__: cls
-    for cls in (
-        sk_ms.KFold,
-        sk_ms.StratifiedKFold,
-        sk_ms.RepeatedKFold,
-        sk_ms.RepeatedStratifiedKFold,
-        sk_ms.ShuffleSplit,
-        sk_ms.StratifiedShuffleSplit,
-        MultilabelStratifiedKFold,
-        RepeatedMultilabelStratifiedKFold,
-        MultilabelStratifiedShuffleSplit,
-    )
-}
-_SPLITTER = "__splitter__"
 _CANDIDATES = CANDIDATE_PARAMS  # the CV's parameter -> the classifier's it lists
 # passed on to every network, so checked by the classifier's own constraints
 _NETWORK = (
@@ -83,24 +61,6 @@ _FITTED = (
 )
 
 
-def _splitter_args(cv):
-    """``cv``'s constructor arguments, read as scikit-learn's repr reads them,
-    or None when it is not a splitter of ``_SPLITTERS`` with plain values."""
-    if _SPLITTERS.get(type(cv).__name__) is not type(cv):
-        return None
-    args = {}
-    for name in inspect.signature(type(cv).__init__).parameters:
-        if name == "self":
-            continue
-        value = getattr(cv, name, None)
-        if value is None and hasattr(cv, "cvargs"):  # the Repeated* splitters
-            value = cv.cvargs.get(name)
-        if not (value is None or isinstance(value, (bool, int, float, str))):
-            return None
-        args[name] = value
-    return args
-
-
 def cv_state(estimator):
     """The ``"classifier_cv"`` section of a fitted ``MultiLabelMLPClassifierCV``."""
     params = estimator.get_params(deep=False)
@@ -109,14 +69,14 @@ def cv_state(estimator):
         params["random_state"] = None
     cv = params["cv"]
     if not (cv is None or isinstance(cv, int)):
-        args = _splitter_args(cv)
-        if args is not None:
-            params["cv"] = {_SPLITTER: type(cv).__name__, "args": args}
+        saved = _splitter_manifest.to_json(cv)
+        if saved is not None:
+            params["cv"] = saved
         else:
             del params["cv"]
             state["cv_repr"] = repr(cv)
             warnings.warn(
-                f"cv={cv!r} is not saved (an int or one of {sorted(_SPLITTERS)} "
+                f"cv={cv!r} is not saved (an int or one of {sorted(_splitter_manifest.SPLITTERS)} "
                 "is); the loaded estimator has cv=5: set_params(cv=...) before "
                 "refitting it.",
                 UserWarning,
@@ -174,34 +134,6 @@ def _candidates(p, path):
         p[name] = values
 
 
-def _cv(p, path):
-    cv = p.get("cv", 5)
-    if cv is None or (isinstance(cv, int) and not isinstance(cv, bool) and cv >= 2):
-        return
-    expected = "null, an int >= 2 or a splitter this package saves"
-    if not (
-        isinstance(cv, dict)
-        and set(cv) == {_SPLITTER, "args"}
-        and isinstance(cv[_SPLITTER], str)
-        and cv[_SPLITTER] in _SPLITTERS
-        and isinstance(cv["args"], dict)
-    ):
-        _fail(path, "params 'cv'", expected)
-    cls = _SPLITTERS[cv[_SPLITTER]]
-    names = set(inspect.signature(cls.__init__).parameters) - {"self"}
-    args = cv["args"]
-    if not set(args) <= names or not all(
-        v is None or isinstance(v, (bool, int, float, str)) for v in args.values()
-    ):
-        _fail(path, "params 'cv'", expected)
-    try:
-        p["cv"] = cls(**args)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"{path}: malformed manifest: {SECTION} params 'cv': {exc}"
-        ) from None
-
-
 def _params(section, path):
     """The constructor parameters, each checked as ``fit`` would use it."""
     p = section.get("params")
@@ -220,13 +152,22 @@ def _params(section, path):
             "MultiLabelMLPClassifierCV does not have (saved by a newer version?)."
         )
     _candidates(p, path)
-    _cv(p, path)
+    cv = p.get("cv", 5)
+    if not (
+        cv is None or (isinstance(cv, int) and not isinstance(cv, bool) and cv >= 2)
+    ):
+        try:
+            p["cv"] = _splitter_manifest.from_json(cv)
+        except ValueError as exc:
+            raise ValueError(
+                f"{path}: malformed manifest: {SECTION} params 'cv': {exc}"
+            ) from None
     # a list is unhashable: str first, so that a crafted one is a ValueError
     scoring = p.get("scoring", "f1_micro")
     if not (isinstance(scoring, str) and scoring in SCORINGS):
         _fail(path, "params 'scoring'", f"one of {sorted(SCORINGS)}")
-    if p.get("ensemble", "none") != "none":  # save writes one network
-        _fail(path, "params 'ensemble'", "'none'")
+    if p.get("ensemble", "none") not in ("none", "seeds"):  # one scaler saved
+        _fail(path, "params 'ensemble'", "'none' or 'seeds'")
     if p.get("threshold", "auto") not in ("auto", *_RULES):
         _fail(path, "params 'threshold'", f"one of {('auto', *_RULES)}")
     n_seeds = p.get("n_seeds", 5)
@@ -363,9 +304,11 @@ def _fitted(section, params, pipeline, path):
     return f
 
 
-def restore_cv(section, pipeline, path):
+def restore_cv(section, pipeline, path, seed_members=()):
     """The ``MultiLabelMLPClassifierCV`` a ``"classifier_cv"`` section and its
-    saved ``best_estimator_`` describe, every value checked."""
+    saved ``best_estimator_`` describe, every value checked; ``seed_members``
+    are an ``ensemble="seeds"`` estimator's further networks (checked by
+    ``_network_parts``)."""
     if not isinstance(section, dict) or not set(section) <= {
         "params",
         "fitted",
@@ -380,11 +323,19 @@ def restore_cv(section, pipeline, path):
         )
     params = _params(section, path)
     fitted = _fitted(section, params, pipeline, path)
+    seeds = params.get("ensemble", "none") == "seeds"
+    wanted = params.get("n_seeds", 5) - 1 if seeds else 0
+    if len(seed_members) != wanted or any(
+        not np.array_equal(m[-1].threshold, pipeline[-1].threshold)
+        or any(m[-1].get_params()[k] != v for k, v in fitted["best_params_"].items())
+        for m in seed_members
+    ):
+        _fail(path, "'seed_members'", f"{wanted} networks of the chosen candidate")
     est = MultiLabelMLPClassifierCV(**params)
     # the attributes fit sets: the chosen pipeline, what it chose, and the
     # network's description of the data (as fit copies it)
     est.best_estimator_ = pipeline
-    est.estimators_ = [pipeline]
+    est.estimators_ = [pipeline, *seed_members]
     for name, value in fitted.items():
         setattr(est, name, value)
     for name in ("classes_", "label_names_", "n_labels_", "n_features_in_"):

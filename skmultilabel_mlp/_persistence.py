@@ -21,7 +21,6 @@ before the network's own archive is opened, and anything malformed is a
 import hashlib
 import hmac
 import io
-import itertools
 import json
 import warnings
 import zipfile
@@ -36,6 +35,13 @@ from sklearn.utils.validation import check_is_fitted
 from . import _archive, _cv_manifest, _engine, _manifest
 from ._classifier import MultiLabelMLPClassifier
 from ._classifier_cv import MultiLabelMLPClassifierCV
+from ._network_parts import (
+    check_layers,
+    member_part,
+    network,
+    restore_seed_members,
+    seed_members_state,
+)
 from ._utils import atomic_write, package_versions
 
 __all__ = ["load", "save"]
@@ -129,17 +135,20 @@ def save(estimator, path, *, key=None):
     path : Path
     """
     key = _key_bytes(key)
-    cv_state = None
+    cv_state, seed_entries, seed_parts = None, None, {}
     if isinstance(estimator, MultiLabelMLPClassifierCV):
         check_is_fitted(estimator)
-        if len(estimator.estimators_) > 1:
+        if len(estimator.estimators_) > 1 and estimator.ensemble != "seeds":
             raise ValueError(
                 f"this MultiLabelMLPClassifierCV predicts with an ensemble of "
-                f"{len(estimator.estimators_)} networks (ensemble="
-                f"{estimator.ensemble!r}) and save writes one: save each of its "
-                "estimators_ on its own, or fit with ensemble='none'."
+                f"{len(estimator.estimators_)} fold networks (ensemble="
+                f"{estimator.ensemble!r}), each with its own scaler, and save "
+                "writes one scaler: save each of its estimators_ on its own, or "
+                "fit with ensemble='none' or 'seeds'."
             )
         cv_state = _cv_manifest.cv_state(estimator)
+        if len(estimator.estimators_) > 1:
+            seed_entries, seed_parts = seed_members_state(estimator)
         estimator = estimator.best_estimator_
     estimator, scaler, section = _split_scaler(estimator)
     if not isinstance(estimator, MultiLabelMLPClassifier):
@@ -168,6 +177,8 @@ def save(estimator, path, *, key=None):
         manifest["format"] = FORMAT_2
     if cv_state is not None:
         manifest[_cv_manifest.SECTION] = cv_state
+    if seed_entries is not None:
+        manifest["seed_members"] = seed_entries
     partial = estimator._partial_fit_state()
     optimizer_bytes = None
     if partial is not None:  # partial_fit goes on after load: its optimiser state
@@ -186,6 +197,8 @@ def save(estimator, path, *, key=None):
             zf.writestr("model.keras", model_bytes)
             if optimizer_bytes is not None:
                 zf.writestr(_OPTIMIZER, optimizer_bytes)
+            for name, member_bytes in seed_parts.items():
+                zf.writestr(name, member_bytes)
             zf.writestr("checksum", _checksum(manifest_bytes, model_bytes))
             if key is not None:
                 zf.writestr("signature", _signature(key, manifest_bytes, model_bytes))
@@ -194,7 +207,8 @@ def save(estimator, path, *, key=None):
 
 
 def _read(path, key):
-    """``(manifest bytes, model bytes)``, checksum and signature verified."""
+    """``(manifest bytes, model bytes, optimiser bytes, seed member parts)``,
+    checksum and signature verified (the manifest holds the other parts' hashes)."""
     with _archive.open_zip(path, path) as zf:
         names = set(zf.namelist())
         if not set(_PARTS) <= names:
@@ -207,6 +221,10 @@ def _read(path, key):
             for name in (*_PARTS, "signature", _OPTIMIZER)
             if name in names
         }
+        members = {}
+        while member_part(len(members) + 1) in names:
+            name = member_part(len(members) + 1)
+            members[name] = _archive.read(zf, name, path)
     manifest_bytes, model_bytes = parts["manifest.json"], parts["model.keras"]
     expected = _checksum(manifest_bytes, model_bytes).encode()
     if not hmac.compare_digest(parts["checksum"], expected):
@@ -226,7 +244,7 @@ def _read(path, key):
         expected = _signature(key, manifest_bytes, model_bytes).encode()
         if not hmac.compare_digest(signature, expected):
             raise ValueError(f"{path}: signature mismatch; refusing to load.")
-    return manifest_bytes, model_bytes, parts.get(_OPTIMIZER)
+    return manifest_bytes, model_bytes, parts.get(_OPTIMIZER), members
 
 
 def _restore_partial_fit(est, meta, optimizer_bytes, path):
@@ -245,44 +263,6 @@ def _restore_partial_fit(est, meta, optimizer_bytes, path):
         return est._restore_partial_fit_state(meta, arrays, shapes)
     except (KeyError, TypeError, ValueError, OSError) as exc:
         raise ValueError(f"{path}: malformed optimiser state: {exc}") from None
-
-
-def _network(model_bytes, path):
-    """The Keras model in ``model.keras``, its own archive checked first."""
-    where = f"{path} (model.keras)"
-    with _archive.open_zip(model_bytes, where) as zf:
-        _archive.check_members(zf, where)
-    try:
-        return _engine.model_from_bytes(model_bytes)
-    # Keras and h5py raise many kinds of error on bytes they cannot parse
-    except Exception as exc:
-        raise ValueError(
-            f"{path}: the network file cannot be read ({type(exc).__name__}: {exc})"
-        ) from None
-
-
-def _check_layers(model, params, widths, fitted, path):
-    """Every layer and weight must be what the manifest's parameters build, and no more."""
-    n_features = fitted["n_features_in_"]
-    heads = tuple(fitted.get("heads_") or ())
-    n_labels = sum(heads) if heads else fitted["n_labels_"]
-    architecture = {
-        "hidden_layer_sizes": widths,
-        **{
-            k: params.get(k, getattr(MultiLabelMLPClassifier(), k))
-            for k in ("activation", "kernel_initializer", "dropout", "alpha")
-        },
-    }
-    all_widths = [n_features, *widths, n_labels]
-    shapes = [s for a, b in itertools.pairwise(all_widths) for s in ((a, b), (b,))]
-    if not (
-        _engine.layers_match(model, n_features, n_labels, architecture, heads)
-        and [tuple(int(d) for d in w.shape) for w in model.weights] == shapes
-    ):
-        raise ValueError(
-            f"{path}: the network's layers do not match the manifest (tampered or "
-            "corrupted file); refusing to load."
-        )
 
 
 def load(path, *, key=None):
@@ -313,7 +293,7 @@ def load(path, *, key=None):
     key = _key_bytes(key)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
-    manifest_bytes, model_bytes, optimizer_bytes = _read(path, key)
+    manifest_bytes, model_bytes, optimizer_bytes, member_parts = _read(path, key)
     manifest = _manifest.parse(manifest_bytes, path)
     if manifest["format"] not in (FORMAT, FORMAT_2):
         raise ValueError(f"{path}: unknown format {manifest['format']!r}.")
@@ -336,8 +316,8 @@ def load(path, *, key=None):
             UserWarning,
             stacklevel=2,
         )
-    model = _network(model_bytes, path)
-    _check_layers(model, params, widths, fitted, path)
+    model = network(model_bytes, path)
+    check_layers(model, params, widths, fitted, path)
     try:
         est = MultiLabelMLPClassifier(**params)._restore_fitted(fitted, model)
     except (KeyError, TypeError, ValueError) as exc:
@@ -346,7 +326,25 @@ def load(path, *, key=None):
         _restore_partial_fit(est, manifest["partial_fit"], optimizer_bytes, path)
     est = est if scaler is None else make_pipeline(scaler, est)
     if _cv_manifest.SECTION in manifest:
-        return _cv_manifest.restore_cv(manifest[_cv_manifest.SECTION], est, path)
+        section = manifest[_cv_manifest.SECTION]
+        members = []
+        if "seed_members" in manifest:
+            cv_params = section.get("params") if isinstance(section, dict) else None
+            members = restore_seed_members(
+                manifest["seed_members"],
+                member_parts,
+                cv_params if isinstance(cv_params, dict) else {},
+                params,
+                widths,
+                scaler,
+                path,
+            )
+        return _cv_manifest.restore_cv(section, est, path, members)
+    if "seed_members" in manifest:
+        raise ValueError(
+            f"{path}: malformed manifest: 'seed_members' without a "
+            "MultiLabelMLPClassifierCV section."
+        )
     return est
 
 

@@ -535,12 +535,14 @@ def test_a_cv_estimator_round_trips(saved_cv):
     assert est.estimators_ == [est.best_estimator_]
 
 
-def test_an_ensemble_is_refused_by_save_and_its_members_save(multilabel_data, tmp_path):
+def test_a_fold_ensemble_is_refused_by_save_and_its_members_save(
+    multilabel_data, tmp_path
+):
     from skmultilabel_mlp import MultiLabelMLPClassifierCV
 
     X, Y = multilabel_data
     clf = MultiLabelMLPClassifierCV(**CV_SMALL, ensemble="folds").fit(X, Y)
-    with pytest.raises(ValueError, match=r"ensemble of 2 networks.*estimators_"):
+    with pytest.raises(ValueError, match=r"ensemble of 2 fold networks.*estimators_"):
         save(clf, tmp_path / "cv.skmlp")
     assert not (tmp_path / "cv.skmlp").exists()
     member = load(save(clf.estimators_[1], tmp_path / "member.skmlp"))
@@ -670,4 +672,75 @@ def test_a_crafted_cv_section_is_a_value_error(saved_cv, tmp_path, edit, match):
     crafted = _forge(tmp_path / "crafted.skmlp", edit(manifest), model)
     with pytest.raises(ValueError, match=match) as info:
         load(crafted)
+    assert type(info.value) is ValueError and str(crafted) in str(info.value)
+
+
+@pytest.fixture(scope="module")
+def saved_seeds(multilabel_data, tmp_path_factory):
+    """A CV estimator averaging 3 seeds, and its signed file (read-only)."""
+    from skmultilabel_mlp import MultiLabelMLPClassifierCV
+
+    X, Y = multilabel_data
+    clf = MultiLabelMLPClassifierCV(**CV_SMALL, ensemble="seeds", n_seeds=3)
+    clf.fit(X, Y)
+    path = save(clf, tmp_path_factory.mktemp("seeds") / "seeds.skmlp", key="k")
+    return clf, path, X
+
+
+def test_a_seed_ensemble_round_trips(saved_seeds):
+    clf, path, X = saved_seeds
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+    assert {"seed_member_1.keras", "seed_member_2.keras"} <= names
+    est = load(path, key="k")
+    _same_cv_estimator(est, clf, X)
+    assert len(est.estimators_) == 3 and est.estimators_[0] is est.best_estimator_
+    for ours, theirs in zip(est.estimators_, clf.estimators_):
+        assert ours[-1].random_state == theirs[-1].random_state
+        np.testing.assert_array_equal(ours.predict_proba(X), theirs.predict_proba(X))
+    with pytest.raises(ValueError, match="signature mismatch"):
+        load(path, key="wrong")
+
+
+def _seed_entries(fn):
+    def edit(m):
+        fn(m["seed_members"])
+        return m
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "edit, drop, match",
+    [
+        (_seed_entries(lambda e: e.pop()), None, "'seed_members'"),
+        (_seed_entries(lambda e: e[0].update(random_state=7)), None, "seed member 1"),
+        (_seed_entries(lambda e: e[1].update(model_sha256="0" * 64)), None, "hash"),
+        (None, "seed_member_2.keras", "seed member 2"),
+        (_cv_edit("params", "n_seeds", 2), None, "'seed_members'"),
+        (_cv_edit("params", "ensemble", "none"), None, "'seed_members'"),
+        (lambda m: (m.pop("seed_members"), m)[1], None, "'seed_members'"),
+        (
+            _seed_entries(lambda e: e[0]["fitted"].update(n_labels_=9)),
+            None,
+            "seed member 1|label_names_|layers",
+        ),
+    ],
+)
+def test_a_crafted_seed_ensemble_is_a_value_error(
+    saved_seeds, tmp_path, edit, drop, match
+):
+    """Consistent checksums and signature, yet a member list, seed, hash or part
+    that is not what fit gives: refused, naming the file."""
+    _, path, _ = saved_seeds
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        model = zf.read("model.keras")
+        extra = {n: zf.read(n) for n in zf.namelist() if n.startswith("seed_member_")}
+    if drop is not None:
+        extra.pop(drop)
+    manifest = edit(manifest) if edit is not None else manifest
+    crafted = _forge(tmp_path / "crafted.skmlp", manifest, model, extra=extra, key="k")
+    with pytest.raises(ValueError, match=match) as info:
+        load(crafted, key="k")
     assert type(info.value) is ValueError and str(crafted) in str(info.value)
