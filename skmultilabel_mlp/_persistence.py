@@ -117,8 +117,9 @@ def save(estimator, path, *, key=None):
         Fitted: the classifier; a two-step Pipeline of a ``StandardScaler`` or
         a ``MaxAbsScaler`` and the classifier (the scaler's statistics go in
         the manifest); or a :class:`~skmultilabel_mlp.MultiLabelMLPClassifierCV`
-        (its ``best_estimator_`` as such a pipeline, plus its parameters and
-        choices; not its ``cv_results_``, nor a ``cv`` that is neither an int
+        (its ``best_estimator_`` as such a pipeline, the further networks of
+        ``ensemble="seeds"``, its parameters and choices; not a fold
+        ensemble, which has a scaler per network, nor its ``cv_results_``, nor a ``cv`` that is neither an int
         nor one of the k-fold and shuffle splitters of scikit-learn and of
         this package, which ``save`` names in a warning). The classifier's
         ``callbacks`` are not saved (they are code).

@@ -254,7 +254,7 @@ def test_the_fold_networks_are_the_searchs_own(data):
 
 def test_folds_and_refit_average_every_network(data):
     X, Y = data
-    alone = MultiLabelMLPClassifierCV(**SMALL).fit(X, Y)
+    alone = MultiLabelMLPClassifierCV(**SMALL, ensemble="none").fit(X, Y)
     both = MultiLabelMLPClassifierCV(**{**SMALL, "ensemble": "folds_and_refit"})
     both.fit(X, Y)
     assert len(alone.estimators_) == 1 and len(both.estimators_) == 3
@@ -271,8 +271,9 @@ def test_folds_and_refit_average_every_network(data):
 
 def test_seeds_average_the_refit_with_more_seeds(data):
     X, Y = data
-    alone = MultiLabelMLPClassifierCV(**SMALL).fit(X, Y)
-    seeds = MultiLabelMLPClassifierCV(**{**SMALL, "ensemble": "seeds", "n_seeds": 3})
+    alone = MultiLabelMLPClassifierCV(**SMALL, ensemble="none").fit(X, Y)
+    assert MultiLabelMLPClassifierCV().ensemble == "seeds"  # the default
+    seeds = MultiLabelMLPClassifierCV(**{**SMALL, "n_seeds": 3})
     seeds.fit(X, Y)
     assert len(seeds.estimators_) == 3 and seeds.best_estimator_ is seeds.estimators_[0]
     # the same choices as without the ensemble: the seeds change the refit only

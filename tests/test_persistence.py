@@ -466,8 +466,14 @@ def test_a_standard_scaler_pipeline_keeps_the_first_format(multilabel_data, tmp_
 
 
 # MultiLabelMLPClassifierCV: tiny searches (two candidates, two folds, 3 epochs)
+# one network (the seed ensemble's own file is tested on its own, below)
 CV_SMALL = dict(
-    hidden_layer_sizes=[(8,)], dropouts=[0.0], alphas=[0.0, 1e-3], epochs=3, cv=2
+    hidden_layer_sizes=[(8,)],
+    dropouts=[0.0],
+    alphas=[0.0, 1e-3],
+    epochs=3,
+    cv=2,
+    ensemble="none",
 )
 CV_ATTRIBUTES = (
     "best_params_",
@@ -541,7 +547,7 @@ def test_a_fold_ensemble_is_refused_by_save_and_its_members_save(
     from skmultilabel_mlp import MultiLabelMLPClassifierCV
 
     X, Y = multilabel_data
-    clf = MultiLabelMLPClassifierCV(**CV_SMALL, ensemble="folds").fit(X, Y)
+    clf = MultiLabelMLPClassifierCV(**{**CV_SMALL, "ensemble": "folds"}).fit(X, Y)
     with pytest.raises(ValueError, match=r"ensemble of 2 fold networks.*estimators_"):
         save(clf, tmp_path / "cv.skmlp")
     assert not (tmp_path / "cv.skmlp").exists()
@@ -681,7 +687,7 @@ def saved_seeds(multilabel_data, tmp_path_factory):
     from skmultilabel_mlp import MultiLabelMLPClassifierCV
 
     X, Y = multilabel_data
-    clf = MultiLabelMLPClassifierCV(**CV_SMALL, ensemble="seeds", n_seeds=3)
+    clf = MultiLabelMLPClassifierCV(**{**CV_SMALL, "ensemble": "seeds"}, n_seeds=3)
     clf.fit(X, Y)
     path = save(clf, tmp_path_factory.mktemp("seeds") / "seeds.skmlp", key="k")
     return clf, path, X
