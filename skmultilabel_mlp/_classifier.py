@@ -5,7 +5,6 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
 
 from . import _engine, _multiclass
 from ._fitting import FittingMixin
@@ -284,20 +283,6 @@ AsymmetricLoss, default="binary_crossentropy"
             self.threshold, self.n_labels_ if n_labels is None else n_labels
         )
 
-    def _label_proba(self, X):
-        check_is_fitted(self)
-        X = self._validate_features(X, reset=False)
-        layers = self._layers_
-        if layers is None:
-            layers = _engine.network_from_model(self._keras_model_)
-        if layers is None:  # not a network the NumPy forward pass knows: ask Keras
-            proba = _engine.predict_keras(self._keras_model_, X)
-        else:
-            proba = _engine.predict_proba(layers, X, getattr(self, "_heads_", ()))
-        for j, value in getattr(self, "_constant_labels_", {}).items():
-            proba[:, j] = value  # one value in every training row: predict it
-        return proba
-
     def predict_proba(self, X):
         """Probability of each label being present.
 
@@ -394,11 +379,6 @@ AsymmetricLoss, default="binary_crossentropy"
             )
         y_pred = (self._label_proba(X) >= self._thresholds()).astype(int)
         return [list(self.label_names_[row.astype(bool)]) for row in y_pred]
-
-    def _is_binary(self):
-        # a 1-D 0/1 y: classes_ is 1-D; multi-label: one row of [0, 1] per
-        # label; outputs with their own classes are neither
-        return getattr(self, "_outputs_", None) is None and np.ndim(self.classes_) == 1
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -7,10 +7,18 @@ anything, so a FIFO, a device or a missing folder fails at once.
 """
 
 import json
-import sys
 import time
 from pathlib import Path
 
+from ._cli_inputs import (
+    Failure,
+    in_model_order,
+    load_data,
+    load_model,
+    read_features,
+    scorable,
+    widths,
+)
 from ._utils import atomic_write, check_writable
 
 __all__ = [
@@ -22,10 +30,6 @@ __all__ = [
     "predict_command",
     "tune_command",
 ]
-
-
-class Failure(Exception):
-    """A one-line error for the user (exit code 1)."""
 
 
 # (option, attribute, may be "-" for standard output)
@@ -55,75 +59,8 @@ def _write_text(dest, text, out):
         atomic_write(dest, lambda p: Path(p).write_text(text))
 
 
-def _load(args):
-    from .datasets import load_dataset
-
-    path = Path(args.data)
-    if not path.is_file():
-        raise Failure(f"{path}: no such file")
-    kwargs = {}
-    if path.suffix.lower() == ".csv":
-        if not (args.labels or args.label_set_column or args.outputs):
-            raise Failure("a CSV needs --labels, --outputs or --label-set-column")
-        if args.outputs:
-            kwargs["outputs"] = [c.strip() for c in args.outputs.split(",")]
-        elif args.labels:
-            kwargs["labels"] = [c.strip() for c in args.labels.split(",")]
-        else:
-            kwargs.update(
-                label_set_column=args.label_set_column, label_sep=args.label_sep
-            )
-    elif path.suffix.lower() == ".arff":
-        if args.n_labels:
-            kwargs["n_labels"] = args.n_labels
-        if args.xml:
-            kwargs["xml"] = args.xml
-    data = load_dataset(path, **kwargs)
-    import pandas as pd
-
-    X = data.X
-    if not hasattr(X, "toarray"):
-        X = pd.DataFrame(X, columns=[str(c) for c in data.feature_names])
-    Y = pd.DataFrame(data.Y, columns=[str(c) for c in data.label_names])
-    return X, Y
-
-
 def _has_outputs(args):
     return bool(getattr(args, "outputs", None))
-
-
-def _scorable(X, Y, args):
-    """Rows whose labels are all known: the scores of evaluate and compare need them.
-
-    ``fit`` and ``tune-thresholds`` keep every row (the classifier learns around
-    an unknown label); a cross-validated score cannot judge one.
-    """
-    known = Y.notna().all(axis=1).to_numpy()
-    if known.all():
-        return X, Y
-    if not known.any():
-        raise Failure(
-            f"{args.data}: every row has an unknown label; {args.command} scores "
-            "need rows whose labels are all known"
-        )
-    n = int((~known).sum())
-    print(
-        f"skmultilabel-mlp {args.command}: note: {n} row{'s' * (n > 1)} with an "
-        "unknown label left out (scores need every label known)",
-        file=sys.stderr,
-    )
-    rows = known.nonzero()[0]
-    X = X[rows] if hasattr(X, "toarray") else X.iloc[rows].reset_index(drop=True)
-    return X, Y.iloc[rows].reset_index(drop=True).astype(int)
-
-
-def _widths(text):
-    try:
-        return tuple(int(w) for w in text.split(",") if w.strip())
-    except ValueError:
-        raise Failure(
-            f"--hidden must be integers separated by commas, got {text!r}"
-        ) from None
 
 
 def _model(args):
@@ -134,7 +71,7 @@ def _model(args):
 
     from . import MultiLabelMLPClassifier, MultiLabelMLPClassifierCV
 
-    hidden = [_widths(h) for h in args.hidden or []]
+    hidden = [widths(h) for h in args.hidden or []]
     common = dict(
         epochs=args.epochs,
         batch_size=args.batch_size,
@@ -243,7 +180,7 @@ def evaluate_command(args, out):
     _check_outputs(args)
     if _has_outputs(args):
         return _evaluate_outputs(args, out)
-    X, Y = _scorable(*_load(args), args)
+    X, Y = scorable(*load_data(args), args)
     records = run_benchmark(
         {"multilabel_mlp": _model(args)},
         {Path(args.data).stem: {"X": X, "Y": Y}},
@@ -262,7 +199,7 @@ def _evaluate_outputs(args, out):
     """``evaluate`` of outputs with their own classes: their measures, per fold."""
     from ._cli_outputs import output_scores
 
-    X, Y = _load(args)
+    X, Y = load_data(args)
     table, payload = output_scores(_model(args), X, Y, args.cv, args.random_state)
     print(table, file=out)
     if args.json:
@@ -274,7 +211,7 @@ def compare_command(args, out):
     from .benchmark import default_baselines, run_benchmark
 
     _check_outputs(args)
-    X, Y = _scorable(*_load(args), args)
+    X, Y = scorable(*load_data(args), args)
     baselines = default_baselines(args.random_state, include_tuned=False)
     if args.estimators:
         names = [n.strip() for n in args.estimators.split(",")]
@@ -300,7 +237,7 @@ def fit_command(args, out):
     from . import save
 
     _check_outputs(args)
-    X, Y = _load(args)
+    X, Y = load_data(args)
     model = _model(args).fit(X, Y)
     save(model, args.output)
     clf = getattr(model, "best_estimator_", model)[-1]
@@ -319,36 +256,13 @@ def fit_command(args, out):
     return 0
 
 
-def _read_features(model, source):
-    import pandas as pd
-
-    try:
-        frame = pd.read_csv(sys.stdin if source == "-" else source)
-    except FileNotFoundError:
-        raise Failure(f"{source}: no such file") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise Failure(f"{source}: malformed CSV ({exc})") from None
-    names = getattr(model, "feature_names_in_", None)
-    if names is not None:
-        missing = [c for c in names if c not in frame.columns]
-        if missing:
-            raise Failure(f"{source}: missing feature columns {missing[:10]}")
-        return frame[list(names)]
-    expected = model.n_features_in_
-    if frame.shape[1] != expected:
-        raise Failure(
-            f"{source}: {frame.shape[1]} columns but the model expects {expected} features"
-        )
-    return frame
-
-
 def predict_command(args, out):
     import pandas as pd
 
     _check_outputs(args)
-    model = _load_model(args.model)
+    model = load_model(args.model)
     # a CV estimator's feature names are its scaler's
-    X = _read_features(getattr(model, "best_estimator_", model), args.data)
+    X = read_features(getattr(model, "best_estimator_", model), args.data)
     clf = model[-1] if hasattr(model, "steps") else model
     if hasattr(clf, "n_outputs_"):
         from ._cli_outputs import output_predictions
@@ -366,48 +280,21 @@ def predict_command(args, out):
     return 0
 
 
-def _load_model(path):
-    from . import load
-
-    if not Path(path).is_file():
-        raise Failure(f"{path}: no such file")
-    return load(path)
-
-
-def _in_model_order(Y, clf, args):
-    """The label columns of ``Y`` matched to the model's labels by name."""
-    names = [str(n) for n in clf.label_names_]
-    unknown = [c for c in Y.columns if c not in names]
-    if unknown:
-        raise Failure(
-            f"{args.data}: {unknown[:10]} are not labels of the model; its labels "
-            f"are {names[:20]}"
-        )
-    missing = [n for n in names if n not in Y.columns]
-    if missing and not args.label_set_column:
-        raise Failure(
-            f"{args.data}: the model's labels {missing[:10]} are missing; pass every "
-            "label of the model to --labels"
-        )
-    # in label sets, a label no row names is a known absence
-    return Y.reindex(columns=names, fill_value=0)
-
-
 def tune_command(args, out):
     from . import save
     from .thresholds import tune_thresholds
 
     _check_outputs(args)
-    model = _load_model(args.model)
+    model = load_model(args.model)
     if hasattr(model, "threshold_rule_"):
         raise Failure(
             f"{args.model}: its thresholds ({model.threshold_rule_}) were chosen by "
             "fit --auto on out-of-fold rows; tune-thresholds takes a model fitted "
             "without --auto"
         )
-    X, Y = _load(args)
+    X, Y = load_data(args)
     clf = model[-1] if hasattr(model, "steps") else model
-    Y = _in_model_order(Y, clf, args)
+    Y = in_model_order(Y, clf, args)
     thresholds = tune_thresholds(Y, model.predict_proba(X), metric=args.metric)
     clf.set_params(threshold=thresholds.round(6).tolist())
     save(model, args.output)

@@ -7,6 +7,7 @@ and becomes the classifier such a file describes (``_restore_fitted``); the
 """
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 from . import _engine
 from ._utils import multilabel_classes
@@ -16,6 +17,26 @@ __all__ = ["FittedStateMixin"]
 
 class FittedStateMixin:
     """The fitted attributes of ``MultiLabelMLPClassifier`` and their round trip."""
+
+    def _label_proba(self, X):
+        """The fitted network's sigmoid / softmax outputs for ``X`` (n_samples, n_labels)."""
+        check_is_fitted(self)
+        X = self._validate_features(X, reset=False)
+        layers = self._layers_
+        if layers is None:
+            layers = _engine.network_from_model(self._keras_model_)
+        if layers is None:  # not a network the NumPy forward pass knows: ask Keras
+            proba = _engine.predict_keras(self._keras_model_, X)
+        else:
+            proba = _engine.predict_proba(layers, X, getattr(self, "_heads_", ()))
+        for j, value in getattr(self, "_constant_labels_", {}).items():
+            proba[:, j] = value  # one value in every training row: predict it
+        return proba
+
+    def _is_binary(self):
+        # a 1-D 0/1 y: classes_ is 1-D; multi-label: one row of [0, 1] per
+        # label; outputs with their own classes are neither
+        return getattr(self, "_outputs_", None) is None and np.ndim(self.classes_) == 1
 
     def _set_fitted(
         self, targets, spec, history, constants, *, model=None, layers=None

@@ -42,9 +42,10 @@ from ._multioutput import (
     per_output_f1_score,
 )
 from ._output_log_loss import mean_output_log_loss, per_output_log_loss
+from ._panel import multilabel_scoring, per_label_summary
 from ._ranking import ndcg_at_k, precision_at_k, recall_at_k
 from ._report import multilabel_report, multioutput_report
-from ._scorer import get_scorer, multilabel_scoring, per_label_summary
+from ._scorer import get_scorer
 
 __all__ = [
     "coverage_error",

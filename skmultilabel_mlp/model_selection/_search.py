@@ -44,7 +44,7 @@ from sklearn.utils.validation import _check_method_params
 
 from .. import _fit_cache
 from .._classifier import MultiLabelMLPClassifier
-from .._fitting import _as_sizes
+from .._fit_spec import as_sizes
 from .._utils import final_step
 from ._validation import _fold_data, _resolve_scoring, _route, _why_not_stacked
 
@@ -196,7 +196,7 @@ def _stack_key(clf):
     """What decides whether two copies train in one stacked computation
     (``_engine._stacked``'s group key, from the classifier's parameters)."""
     try:
-        sizes = tuple(int(v) for v in _as_sizes(clf.hidden_layer_sizes))
+        sizes = tuple(int(v) for v in as_sizes(clf.hidden_layer_sizes))
     except (TypeError, ValueError):
         sizes = repr(clf.hidden_layer_sizes)
     return (
