@@ -3,9 +3,9 @@
 :class:`FittingMixin` is the part of ``MultiLabelMLPClassifier`` that trains:
 ``fit`` for one network and the hook ``_fit_copies`` for K of them (what
 cross-validation and the searches call). Both turn the classifier's parameters
-into one frozen :class:`~._engine.FitSpec` per network (:mod:`._fit_spec`), give the engine every
-copy's rows, and record what training learned; nothing outside the class sets
-a fitted attribute.
+into one frozen :class:`~._engine.FitSpec` per network (:mod:`._fit_spec`),
+give the engine every copy's rows, and record what training learned; nothing
+outside the class sets a fitted attribute.
 """
 
 import warnings

@@ -19,7 +19,7 @@ class FittedStateMixin:
     """The fitted attributes of ``MultiLabelMLPClassifier`` and their round trip."""
 
     def _label_proba(self, X):
-        """The fitted network's sigmoid / softmax outputs for ``X`` (n_samples, n_labels)."""
+        """The fitted network's outputs for ``X`` (n_samples, n_labels)."""
         check_is_fitted(self)
         X = self._validate_features(X, reset=False)
         layers = self._layers_
