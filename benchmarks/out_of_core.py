@@ -14,7 +14,6 @@ rows loaded into memory at once and trained by one ``fit`` epoch.
 
 import json
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -24,25 +23,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).parent))
 
 import numpy as np
+from _timing import peak_mb, random_csr
 
 RESULTS = Path(__file__).parent / "results"
 ROWS, FEATURES, LABELS = 20_000, 20_000, 1_000
 SHARDS = (1, 10)
-
-
-def _peak_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _random_csr(rng, n_rows, n_cols, per_row):
-    import scipy.sparse as sp
-
-    indptr = np.arange(0, n_rows * per_row + 1, per_row, dtype=np.int64)
-    indices = rng.integers(0, n_cols, size=n_rows * per_row)
-    data = rng.random(n_rows * per_row).astype(np.float32)
-    matrix = sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_cols))
-    matrix.sum_duplicates()
-    return matrix
 
 
 def write_shards(folder):
@@ -51,8 +36,8 @@ def write_shards(folder):
     rng = np.random.default_rng(0)
     paths = []
     for i in range(max(SHARDS)):
-        X = _random_csr(rng, ROWS, FEATURES, 50)
-        Y = _random_csr(rng, ROWS, LABELS, 5)
+        X = random_csr(rng, ROWS, FEATURES, 50)
+        Y = random_csr(rng, ROWS, LABELS, 5)
         Y.data[:] = 1
         paths.append(save_shard(Path(folder) / f"shard{i:02d}.npz", X, Y))
     return paths
@@ -68,7 +53,7 @@ def case_shards(paths):
     from skmultilabel_mlp.datasets import iter_shards
 
     clf = _classifier()
-    before = _peak_mb()
+    before = peak_mb()
     start = time.perf_counter()
     for X, Y in iter_shards(paths):
         clf.partial_fit(X, Y, classes=list(range(LABELS)))
@@ -76,7 +61,7 @@ def case_shards(paths):
         "rows": ROWS * len(paths),
         "seconds": time.perf_counter() - start,
         "peak_rss_mb_before": before,
-        "peak_rss_mb": _peak_mb(),
+        "peak_rss_mb": peak_mb(),
     }
 
 
@@ -86,7 +71,7 @@ def case_in_memory(paths):
     from skmultilabel_mlp.datasets import read_shard
 
     clf = _classifier().set_params(epochs=1)
-    before = _peak_mb()
+    before = peak_mb()
     parts = [read_shard(p) for p in paths]
     X = sp.vstack([x for x, _ in parts], format="csr")
     Y = sp.vstack([y for _, y in parts], format="csr")
@@ -97,7 +82,7 @@ def case_in_memory(paths):
         "rows": X.shape[0],
         "seconds": time.perf_counter() - start,
         "peak_rss_mb_before": before,
-        "peak_rss_mb": _peak_mb(),
+        "peak_rss_mb": peak_mb(),
     }
 
 

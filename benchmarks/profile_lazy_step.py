@@ -57,13 +57,13 @@ def _op_seconds(logdir):
 
 def profile():
     import tensorflow as tf
-    from speed import _random_csr
+    from _timing import random_csr
 
     from skmultilabel_mlp import MultiLabelMLPClassifier
 
     rng = np.random.default_rng(0)
-    X = _random_csr(rng, N_ROWS, N_FEATURES, per_row=50)
-    Y = _random_csr(rng, N_ROWS, N_LABELS, per_row=10)
+    X = random_csr(rng, N_ROWS, N_FEATURES, per_row=50)
+    Y = random_csr(rng, N_ROWS, N_LABELS, per_row=10)
     Y.data[:] = 1
     clf = MultiLabelMLPClassifier(
         (HIDDEN,), batch_size=BATCH, epochs=1, random_state=0, optimizer="lazy_adam"

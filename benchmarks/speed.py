@@ -45,7 +45,6 @@ when JAX is installed. Results: ``results/speed.json`` and ``results/speed.md``.
 """
 
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -53,6 +52,15 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from _timing import (
+    epoch_seconds,
+    gemm_rate,
+    keras_import_seconds,
+    peak_mb,
+    random_csr,
+    timed,
+)
 
 RESULTS = Path(__file__).parent / "results"
 CASES = (
@@ -67,31 +75,12 @@ CASES = (
 )
 
 
-def _peak_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _keras_import_seconds():
-    """Import Keras and its backend, timed on its own: a one-time cost of any Keras code."""
-    start = time.perf_counter()
-    import keras
-
-    keras.ops.convert_to_numpy(keras.ops.ones((1,)))
-    return time.perf_counter() - start
-
-
 def _sklearn_mlp(seed, **params):
     from sklearn.neural_network import MLPClassifier
 
     return MLPClassifier(
         (20,), batch_size=32, max_iter=100, random_state=seed, **params
     )
-
-
-def _timed(fit):
-    start = time.perf_counter()
-    result = fit()
-    return time.perf_counter() - start, result
 
 
 def case_fit():
@@ -101,7 +90,7 @@ def case_fit():
     from skmultilabel_mlp.datasets import make_tutorial_problem
 
     warnings.simplefilter("ignore")  # sklearn's convergence warnings
-    out = {"keras_import_seconds": _keras_import_seconds()}
+    out = {"keras_import_seconds": keras_import_seconds()}
     import keras
 
     X, Y = make_tutorial_problem(return_X_y=True)
@@ -110,14 +99,14 @@ def case_fit():
     def exact_match(est):
         return float(np.mean((est.predict(Xte) == Yte).all(axis=1)))
 
-    out["ours_first_seconds"], _ = _timed(
+    out["ours_first_seconds"], _ = timed(
         lambda: MultiLabelMLPClassifier(random_state=0).fit(X[:900], Y[:900])
     )
     ours, theirs = [], []
     for seed, n in zip(range(1, 6), (900, 850, 800, 900, 750)):
         mlp = MultiLabelMLPClassifier(random_state=seed)
-        ours.append(_timed(lambda m=mlp, n=n: m.fit(X[:n], Y[:n]))[0])
-        theirs.append(_timed(lambda s=seed, n=n: _sklearn_mlp(s).fit(X[:n], Y[:n]))[0])
+        ours.append(timed(lambda m=mlp, n=n: m.fit(X[:n], Y[:n]))[0])
+        theirs.append(timed(lambda s=seed, n=n: _sklearn_mlp(s).fit(X[:n], Y[:n]))[0])
     out["ours_later_seconds_max"] = max(ours)
     out["ours_later_seconds_median"] = float(np.median(ours))
     out["sklearn_mlp_seconds_median"] = float(np.median(theirs))
@@ -157,7 +146,7 @@ def case_cv():
 
     X, Y = make_tutorial_problem(return_X_y=True)
     cv = skms.RepeatedKFold(n_splits=10, n_repeats=3, random_state=1)
-    out = {"keras_import_seconds": _keras_import_seconds()}
+    out = {"keras_import_seconds": keras_import_seconds()}
     runs = {
         # first call in the process: pays tracing / jit compilation once
         "stacked_cold": lambda: cross_validate(
@@ -199,24 +188,24 @@ def case_search():
     from skmultilabel_mlp.model_selection import GridSearchCV
 
     warnings.simplefilter("ignore")
-    out = {"keras_import_seconds": _keras_import_seconds()}
+    out = {"keras_import_seconds": keras_import_seconds()}
     X, Y = make_tutorial_problem(return_X_y=True)
     cv = skms.RepeatedKFold(n_splits=10, n_repeats=3, random_state=1)
     grid = {"hidden_layer_sizes": [(10,), (20,), (50,), (100,)]}
-    out["ours_first_seconds"], ours = _timed(
+    out["ours_first_seconds"], ours = timed(
         lambda: GridSearchCV(MultiLabelMLPClassifier(random_state=0), grid, cv=cv).fit(
             X, Y
         )
     )
-    out["ours_warm_seconds"], _ = _timed(
+    out["ours_warm_seconds"], _ = timed(
         lambda: GridSearchCV(MultiLabelMLPClassifier(random_state=1), grid, cv=cv).fit(
             X, Y
         )
     )
-    out["sklearn_mlp_seconds"], mlp = _timed(
+    out["sklearn_mlp_seconds"], mlp = timed(
         lambda: skms.GridSearchCV(_sklearn_mlp(0), grid, cv=cv).fit(X, Y)
     )
-    out["sklearn_search_of_ours_seconds"], same = _timed(
+    out["sklearn_search_of_ours_seconds"], same = timed(
         lambda: skms.GridSearchCV(
             MultiLabelMLPClassifier(random_state=0), grid, cv=cv
         ).fit(X, Y)
@@ -248,8 +237,8 @@ def _yeast_search(search_class):
 
     data = load_npz(shared_data() / "yeast" / "yeast.npz")
     X, Y = data.X_train, data.Y_train
-    out = {"keras_import_seconds": _keras_import_seconds(), "rows": int(X.shape[0])}
-    before = _peak_mb()
+    out = {"keras_import_seconds": keras_import_seconds(), "rows": int(X.shape[0])}
+    before = peak_mb()
     grid = {
         "multilabelmlpclassifier__hidden_layer_sizes": [(32,), (128,), (512,)],
         "multilabelmlpclassifier__dropout": [0.0, 0.3],
@@ -261,9 +250,9 @@ def _yeast_search(search_class):
         scoring="f1_micro",
         cv=MultilabelStratifiedKFold(5, shuffle=True, random_state=0),
     )
-    out["seconds"], _ = _timed(lambda: search.fit(X, Y))
+    out["seconds"], _ = timed(lambda: search.fit(X, Y))
     out["peak_rss_mb_before_search"] = before
-    out["peak_rss_mb"] = _peak_mb()
+    out["peak_rss_mb"] = peak_mb()
     out["best_params"] = str(search.best_params_)
     out["best_score"] = float(search.best_score_)
     return out
@@ -281,72 +270,6 @@ def case_yeast_sklearn():
     return _yeast_search(GridSearchCV)
 
 
-def _epoch_seconds(fit):
-    """Run ``fit()`` with the engine reporting each epoch; return the epochs' seconds."""
-    from skmultilabel_mlp._engine import _progress
-
-    stamps = []
-
-    def stamp(epoch, losses, val_losses):
-        stamps.append(time.perf_counter())
-
-    stamp.close = lambda: None
-    made = _progress.listener
-    _progress.listener = lambda *args, **kwargs: stamp  # any verbose: the timer
-    try:
-        start = time.perf_counter()
-        fit()
-    finally:
-        _progress.listener = made
-    return np.diff([start, *stamps]).tolist()
-
-
-def _gemm_rate(shapes, repeats=20):
-    """FLOP/s of compiled matmuls on the training shapes (same backend, same process).
-
-    Each product runs ``repeats`` times inside one compiled function
-    (``jax.jit`` or ``tf.function``), so per-call overhead does not count.
-    """
-    import keras
-
-    rate, rng = [], np.random.default_rng(0)
-    for m, k, n in shapes:
-        a = rng.random((m, k), dtype=np.float32)
-        b = rng.random((k, n), dtype=np.float32)
-        if keras.config.backend() == "jax":
-            import jax
-            import jax.numpy as jnp
-
-            @jax.jit
-            def run(a, b):
-                # the loop index enters the operand: XLA cannot hoist the product
-                def body(i, c):
-                    return c + (a + i.astype(jnp.float32)) @ b
-
-                return jax.lax.fori_loop(0, repeats, body, a @ b)
-
-            def go(run=run, a=a, b=b):
-                return jax.block_until_ready(run(a, b))
-        else:
-            import tensorflow as tf
-
-            @tf.function
-            def run(a, b):
-                c = tf.matmul(a, b)
-                for i in tf.range(repeats):
-                    c += tf.matmul(a + tf.cast(i, tf.float32), b)
-                return c
-
-            def go(run=run, a=a, b=b):
-                return run(a, b).numpy()
-
-        go()  # compile
-        start = time.perf_counter()
-        go()
-        rate.append(2 * m * k * n * (repeats + 1) / (time.perf_counter() - start))
-    return float(np.mean(rate))
-
-
 def case_large():
     from skmultilabel_mlp import MultiLabelMLPClassifier
 
@@ -355,13 +278,13 @@ def case_large():
     X = rng.standard_normal((n, d), dtype=np.float32)
     Y = (rng.random((n, L), dtype=np.float32) < 0.01).astype(np.float32)
     shapes = [(batch, d, h), (batch, h, L)]
-    before = _gemm_rate(shapes)
+    before = gemm_rate(shapes)
     clf = MultiLabelMLPClassifier(
         (h,), batch_size=batch, epochs=epochs, random_state=0, verbose=1
     )
-    seconds = _epoch_seconds(lambda: clf.fit(X, Y))
+    seconds = epoch_seconds(lambda: clf.fit(X, Y))
     # the machine's best rate around the fit: its load drifts
-    rate = max(before, _gemm_rate(shapes))
+    rate = max(before, gemm_rate(shapes))
     floor = 6 * n * (d * h + h * L) / rate
     steady = min(seconds[1:])  # epochs after the first, which compiles
     return {
@@ -370,21 +293,8 @@ def case_large():
         "gemm_gflops": rate / 1e9,
         "floor_seconds_per_epoch": floor,
         "ratio_to_floor": steady / floor,
-        "peak_rss_mb": _peak_mb(),
+        "peak_rss_mb": peak_mb(),
     }
-
-
-def _random_csr(rng, n_rows, n_cols, per_row, dtype=np.float32):
-    """CSR with ``per_row`` random columns per row, built directly: scipy's
-    ``sparse.random`` permutes all rows x cols positions (20 GB here)."""
-    import scipy.sparse as sp
-
-    indptr = np.arange(0, n_rows * per_row + 1, per_row, dtype=np.int64)
-    indices = rng.integers(0, n_cols, size=n_rows * per_row)
-    data = rng.random(n_rows * per_row).astype(dtype)
-    matrix = sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_cols))
-    matrix.sum_duplicates()
-    return matrix
 
 
 def case_sparse(optimizer="adam"):
@@ -392,19 +302,19 @@ def case_sparse(optimizer="adam"):
 
     n, d, L = 50_000, 50_000, 2000
     rng = np.random.default_rng(0)
-    X = _random_csr(rng, n, d, per_row=50)  # 0.1% density
-    Y = _random_csr(rng, n, L, per_row=10)  # 0.5% density
+    X = random_csr(rng, n, d, per_row=50)  # 0.1% density
+    Y = random_csr(rng, n, L, per_row=10)  # 0.5% density
     Y.data[:] = 1
-    before = _peak_mb()
+    before = peak_mb()
     clf = MultiLabelMLPClassifier(
         (256,), batch_size=256, epochs=2, random_state=0, verbose=1, optimizer=optimizer
     )
-    seconds = _epoch_seconds(lambda: clf.fit(X, Y))
+    seconds = epoch_seconds(lambda: clf.fit(X, Y))
     return {
         "first_epoch_seconds": seconds[0],
         "seconds_per_epoch": seconds[1],
         "peak_rss_mb_before_fit": before,
-        "peak_rss_mb": _peak_mb(),
+        "peak_rss_mb": peak_mb(),
         "dense_X_mb": n * d * 4 / 2**20,
         "nnz_X": int(X.nnz),
         "nnz_Y": int(Y.nnz),

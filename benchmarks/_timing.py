@@ -1,0 +1,118 @@
+"""Timing and data helpers shared by the speed, scale, out-of-core and profile benchmarks.
+
+Peak memory, Keras' import timed on its own, a timed call, each epoch's
+seconds through the engine's per-epoch host callback, the compiled GEMM rate
+on given shapes, and random CSR rows built directly.
+"""
+
+import resource
+import time
+
+import numpy as np
+
+__all__ = [
+    "epoch_seconds",
+    "gemm_rate",
+    "keras_import_seconds",
+    "peak_mb",
+    "random_csr",
+    "timed",
+]
+
+
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def keras_import_seconds():
+    """Import Keras and its backend, timed on its own: a one-time cost of any Keras code."""
+    start = time.perf_counter()
+    import keras
+
+    keras.ops.convert_to_numpy(keras.ops.ones((1,)))
+    return time.perf_counter() - start
+
+
+def timed(fit):
+    start = time.perf_counter()
+    result = fit()
+    return time.perf_counter() - start, result
+
+
+def epoch_seconds(fit):
+    """Run ``fit()`` with the engine reporting each epoch; return the epochs' seconds."""
+    from skmultilabel_mlp._engine import _progress
+
+    stamps = []
+
+    def stamp(epoch, losses, val_losses):
+        stamps.append(time.perf_counter())
+
+    stamp.close = lambda: None
+    made = _progress.listener
+    _progress.listener = lambda *args, **kwargs: stamp  # any verbose: the timer
+    try:
+        start = time.perf_counter()
+        fit()
+    finally:
+        _progress.listener = made
+    return np.diff([start, *stamps]).tolist()
+
+
+def gemm_rate(shapes, repeats=20):
+    """FLOP/s of compiled matmuls on the training shapes (same backend, same process).
+
+    Each product runs ``repeats`` times inside one compiled function
+    (``jax.jit`` or ``tf.function``), so per-call overhead does not count.
+    """
+    import keras
+
+    rate, rng = [], np.random.default_rng(0)
+    for m, k, n in shapes:
+        a = rng.random((m, k), dtype=np.float32)
+        b = rng.random((k, n), dtype=np.float32)
+        if keras.config.backend() == "jax":
+            import jax
+            import jax.numpy as jnp
+
+            @jax.jit
+            def run(a, b):
+                # the loop index enters the operand: XLA cannot hoist the product
+                def body(i, c):
+                    return c + (a + i.astype(jnp.float32)) @ b
+
+                return jax.lax.fori_loop(0, repeats, body, a @ b)
+
+            def go(run=run, a=a, b=b):
+                return jax.block_until_ready(run(a, b))
+        else:
+            import tensorflow as tf
+
+            @tf.function
+            def run(a, b):
+                c = tf.matmul(a, b)
+                for i in tf.range(repeats):
+                    c += tf.matmul(a + tf.cast(i, tf.float32), b)
+                return c
+
+            def go(run=run, a=a, b=b):
+                return run(a, b).numpy()
+
+        go()  # compile
+        start = time.perf_counter()
+        go()
+        rate.append(2 * m * k * n * (repeats + 1) / (time.perf_counter() - start))
+    return float(np.mean(rate))
+
+
+def random_csr(rng, n_rows, n_cols, per_row, dtype=np.float32):
+    """CSR with ``per_row`` random columns per row, built directly: scipy's
+    ``sparse.random`` permutes all rows x cols positions (20 GB here)."""
+    import scipy.sparse as sp
+
+    indptr = np.arange(0, n_rows * per_row + 1, per_row, dtype=np.int64)
+    indices = rng.integers(0, n_cols, size=n_rows * per_row)
+    data = rng.random(n_rows * per_row).astype(dtype)
+    matrix = sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_cols))
+    matrix.sum_duplicates()
+    return matrix
