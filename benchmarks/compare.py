@@ -95,10 +95,14 @@ def _save(part, records, extra=None):
             "datasets": sorted(ran),
             "environment": records.environment,
         }
+        # a dataset's choices are those of multilabel_mlp_cv: kept unless it reran
+        new_choices = (extra or {}).get("choices", {})
+        if ONLY is not None and RECOMMENDED not in ONLY:
+            new_choices = {}
         out = {
             **old,
             **(extra or {}),
-            "choices": {**old.get("choices", {}), **(extra or {}).get("choices", {})},
+            "choices": {**old.get("choices", {}), **new_choices},
             "records": kept + out["records"],
             "reruns": [*old.get("reruns", []), rerun],
         }
