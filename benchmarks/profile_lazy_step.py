@@ -124,8 +124,9 @@ def main():
     RESULTS.mkdir(exist_ok=True)
     out = {"result": result, "environment": env}
     atomic_write(RESULTS / "lazy_step_profile.json", json.dumps(out, indent=2) + "\n")
-    atomic_write(RESULTS / "lazy_step_profile.md", _markdown(result, env))
-    print(_markdown(result, env))
+    report = _markdown(result, env)
+    atomic_write(RESULTS / "lazy_step_profile.md", report)
+    print(report)
 
 
 if __name__ == "__main__":
