@@ -2,7 +2,8 @@
 
 Peak memory, Keras' import timed on its own, a timed call, each epoch's
 seconds through the engine's per-epoch host callback, the compiled GEMM rate
-on given shapes, and random CSR rows built directly.
+on given shapes, the time of one training step's products, and random CSR
+rows built directly.
 """
 
 import resource
@@ -16,6 +17,7 @@ __all__ = [
     "keras_import_seconds",
     "peak_mb",
     "random_csr",
+    "step_products_seconds",
     "timed",
 ]
 
@@ -103,6 +105,76 @@ def gemm_rate(shapes, repeats=20):
         go()
         rate.append(2 * m * k * n * (repeats + 1) / (time.perf_counter() - start))
     return float(np.mean(rate))
+
+
+def step_products_seconds(products, repeats=20, trials=5):
+    """Seconds of one step's matrix products, compiled together (same backend and process).
+
+    ``products`` lists ``(a_shape, b_shape, transpose_a, transpose_b)``: the
+    products a training step runs, with the transposes its backward pass uses
+    (a weight gradient contracts the batch axis). All of them run ``repeats``
+    times inside one compiled loop (``jax.jit`` or ``tf.function``), so per-call
+    overhead does not count; the median of ``trials`` timings is returned (the
+    machine's typical rate at the time, as a training epoch sees it, not its
+    best moment).
+    """
+    import keras
+
+    rng = np.random.default_rng(0)
+    pairs = [
+        (rng.random(a, dtype=np.float32), rng.random(b, dtype=np.float32))
+        for a, b, _, _ in products
+    ]
+    flags = [(ta, tb) for _, _, ta, tb in products]
+    if keras.config.backend() == "jax":
+        import jax
+        import jax.numpy as jnp
+
+        def product(a, b, ta, tb):
+            return (a.T if ta else a) @ (b.T if tb else b)
+
+        @jax.jit
+        def run(pairs):
+            # the loop index enters each operand: XLA cannot hoist the products
+            def body(i, acc):
+                shift = i.astype(jnp.float32)
+                return [
+                    c + product(a + shift, b, *f)
+                    for c, (a, b), f in zip(acc, pairs, flags)
+                ]
+
+            start = [product(a, b, *f) for (a, b), f in zip(pairs, flags)]
+            return jax.lax.fori_loop(0, repeats, body, start)
+
+        def go():
+            return jax.block_until_ready(run(pairs))
+    else:
+        import tensorflow as tf
+
+        def product(a, b, ta, tb):
+            return tf.matmul(a, b, transpose_a=ta, transpose_b=tb)
+
+        @tf.function
+        def run(pairs):
+            acc = [product(a, b, *f) for (a, b), f in zip(pairs, flags)]
+            for i in tf.range(repeats):
+                shift = tf.cast(i, tf.float32)
+                acc = [
+                    c + product(a + shift, b, *f)
+                    for c, (a, b), f in zip(acc, pairs, flags)
+                ]
+            return acc
+
+        def go():
+            return [c.numpy() for c in run(pairs)]
+
+    go()  # compile
+    seconds = []
+    for _ in range(trials):
+        start = time.perf_counter()
+        go()
+        seconds.append(time.perf_counter() - start)
+    return float(np.median(seconds)) / (repeats + 1)
 
 
 def random_csr(rng, n_rows, n_cols, per_row, dtype=np.float32):

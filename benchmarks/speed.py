@@ -27,13 +27,16 @@ process, and importing Keras is timed on its own, before anything else:
   scikit-learn's ``GridSearchCV`` of the same pipeline, each in its own process
   for its peak memory.
 - ``large``: 100,000 x 500 dense rows, 512 hidden units, 1,000 labels at 1%
-  density, batch 256, 4 epochs: steady-state seconds per epoch (the fastest
-  after the first, which compiles; epochs timed by the engine's per-epoch host
-  callback) and peak memory, next to the arithmetic floor (6 FLOP per weight
-  per row per epoch at the compiled GEMM rate measured in the same process on
-  the same shapes, the better of a measurement before and one after the fit;
-  the first layer needs no input gradient, so the floor overstates the
-  arithmetic by about 10%).
+  density, batch 256: five rounds in one process, each a 2-epoch fit (epochs
+  timed by the engine's per-epoch host callback; the second epoch is the steady
+  one, the first compiles or converts the rows) between two measurements of
+  the floor: the step's five matrix products (both forward products, both
+  weight gradients, the hidden layer's input gradient; the first layer needs
+  none) with their transposes, compiled together on the same backend, median
+  of five timings, times the steps of an epoch. A round's ratio divides its
+  epoch by the mean of the floors around it; ``ratio_to_floor`` is the median
+  of the rounds' ratios (the machine's load drifts 2x within minutes); peak
+  memory.
 - ``sparse``: 50,000 x 50,000 CSR at 0.1% density, 2,000 labels, 256 hidden,
   batch 256, 2 epochs: seconds per epoch and peak memory vs the dense size of X;
   ``sparse_lazy`` the same with ``optimizer="lazy_adam"``.
@@ -55,10 +58,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _timing import (
     epoch_seconds,
-    gemm_rate,
     keras_import_seconds,
     peak_mb,
     random_csr,
+    step_products_seconds,
     timed,
 )
 
@@ -270,29 +273,50 @@ def case_yeast_sklearn():
     return _yeast_search(GridSearchCV)
 
 
-def case_large():
+def case_large(rounds=5):
     from skmultilabel_mlp import MultiLabelMLPClassifier
 
-    n, d, h, L, batch, epochs = 100_000, 500, 512, 1000, 256, 4
+    n, d, h, L, batch = 100_000, 500, 512, 1000, 256
     rng = np.random.default_rng(0)
     X = rng.standard_normal((n, d), dtype=np.float32)
     Y = (rng.random((n, L), dtype=np.float32) < 0.01).astype(np.float32)
-    shapes = [(batch, d, h), (batch, h, L)]
-    before = gemm_rate(shapes)
-    clf = MultiLabelMLPClassifier(
-        (h,), batch_size=batch, epochs=epochs, random_state=0, verbose=1
-    )
-    seconds = epoch_seconds(lambda: clf.fit(X, Y))
-    # the machine's best rate around the fit: its load drifts
-    rate = max(before, gemm_rate(shapes))
-    floor = 6 * n * (d * h + h * L) / rate
-    steady = min(seconds[1:])  # epochs after the first, which compiles
+    # a step's products: both forward products, both weight gradients (the
+    # batch axis contracted) and the hidden layer's input gradient; the first
+    # layer needs none
+    products = [
+        ((batch, d), (d, h), False, False),
+        ((batch, h), (h, L), False, False),
+        ((batch, d), (batch, h), True, False),
+        ((batch, h), (batch, L), True, False),
+        ((batch, L), (h, L), False, True),
+    ]
+    steps = -(-n // batch)
+    first, epochs = None, []
+    # the floor before and after each round's 2-epoch fit (the same compiled
+    # program after the first round); a round's ratio divides by the mean of
+    # the two, so the machine's drift cancels as far as it is slower than a
+    # round
+    floors = [steps * step_products_seconds(products)]
+    for _ in range(rounds):
+        clf = MultiLabelMLPClassifier(
+            (h,), batch_size=batch, epochs=2, random_state=0, verbose=1
+        )
+        seconds = epoch_seconds(lambda clf=clf: clf.fit(X, Y))
+        first = seconds[0] if first is None else first
+        epochs.append(seconds[1])  # the first epoch of a fit converts the rows
+        floors.append(steps * step_products_seconds(products))
+    floors = (np.array(floors[:-1]) + np.array(floors[1:])) / 2
+    ratios = np.array(epochs) / np.array(floors)
+    flops = sum(2 * np.prod(a) * (b[0] if tb else b[1]) for a, b, _, tb in products)
     return {
-        "first_epoch_seconds": seconds[0],
-        "seconds_per_epoch": steady,
-        "gemm_gflops": rate / 1e9,
-        "floor_seconds_per_epoch": floor,
-        "ratio_to_floor": steady / floor,
+        "first_epoch_seconds": first,
+        "seconds_per_epoch": min(epochs),
+        "epoch_seconds_per_round": epochs,
+        "floor_seconds_per_round": floors.tolist(),
+        "ratio_to_floor_per_round": ratios.tolist(),
+        "gemm_gflops": flops * steps / min(floors) / 1e9,
+        "floor_seconds_per_epoch": float(min(floors)),
+        "ratio_to_floor": float(np.median(ratios)),
         "peak_rss_mb": peak_mb(),
     }
 
@@ -357,6 +381,8 @@ def main(argv):
 
 
 def _fmt(v):
+    if isinstance(v, list) and v and all(isinstance(x, float) for x in v):
+        return "[" + ", ".join(f"{x:.4g}" for x in v) + "]"
     return f"{v:.3g}" if isinstance(v, float) else str(v)
 
 
