@@ -31,9 +31,29 @@ from typing import NamedTuple
 from keras import ops
 
 from . import _lazy, _optim, _random
+from ._losses import FOCUSING_KEYS
 from ._objective import batch_loss, gather_x, validation_loss
 
-__all__ = ["Carry", "Program", "train"]
+__all__ = ["PER_COPY", "Carry", "Program", "train"]
+
+
+#: the data of ``_loop.train`` with one entry per copy on its first axis
+PER_COPY = (
+    "rows",
+    "n_k",
+    "vrows",
+    "v_k",
+    "seeds",
+    "learning_rate",
+    "dropout",
+    "alpha",
+    "epochs",
+    "patience",
+    "min_delta",
+    "pos_weight",
+    "unit_masks",
+    *FOCUSING_KEYS,
+)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import dataclasses
 
 import numpy as np
 
-from ._losses import FOCUSING_KEYS
+from ._loop import PER_COPY
 
 __all__ = ["SEGMENT_WORK", "segments"]
 
@@ -28,24 +28,6 @@ __all__ = ["SEGMENT_WORK", "segments"]
 #: every group segmented: emotions 1.53x. The copies' stopping epochs, not
 #: this work alone, decide the gain: a better gate is open work.
 SEGMENT_WORK = 5e7
-
-#: the data of ``_loop.train`` with one entry per copy on its first axis
-_PER_COPY = (
-    "rows",
-    "n_k",
-    "vrows",
-    "v_k",
-    "seeds",
-    "learning_rate",
-    "dropout",
-    "alpha",
-    "epochs",
-    "patience",
-    "min_delta",
-    "pos_weight",
-    "unit_masks",
-    *FOCUSING_KEYS,
-)
 
 
 def _floor(K):
@@ -89,8 +71,8 @@ def segments(run, program, data, specs, widths, initial_params):
         n = 1 << (int(live.size) - 1).bit_length()
         slots = np.concatenate([live, np.full(n - live.size, live[0])])
         idle = np.arange(n) >= live.size
-        sub = {k: v for k, v in data.items() if k not in _PER_COPY}
-        for key in _PER_COPY:
+        sub = {k: v for k, v in data.items() if k not in PER_COPY}
+        for key in PER_COPY:
             if key in data:
                 sub[key] = _take_copies(data[key], slots)
         for key in ("n_k", "v_k", "epochs"):  # the padding slots never train

@@ -280,15 +280,22 @@ def _train_group(
         data["t0"] = np.array([start["t"]], np.float32)
         data["epoch0"] = np.int32(start["epoch"])
     if keras.config.backend() == "jax":
-        from ._stacked_jax import run
+        from ._stacked_jax import in_turn, run
     else:
-        from ._stacked_tf import run
+        from ._stacked_tf import in_turn, run
+    turns = in_turn(program, len(specs))
     listener = _progress.listener(
-        abs(verbose), len(specs), program.epochs, terminal_only=verbose < 0
+        abs(verbose),
+        len(specs),
+        program.epochs,
+        terminal_only=verbose < 0,
+        in_turn=turns,
     )
+    # copies trained in turn stop at their own epochs: no segments needed
     segmented = (
         early
         and len(specs) > 1
+        and not turns
         and not (program.report or program.resume or keep_state)
         and int(n_k.max()) * _n_weights([spec0.n_features, *widths, spec0.n_labels])
         >= _segments.SEGMENT_WORK
