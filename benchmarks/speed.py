@@ -45,6 +45,7 @@ Every case runs with the TensorFlow backend and again with ``KERAS_BACKEND=jax``
 when JAX is installed. Results: ``results/speed.json`` and ``results/speed.md``.
 
     python benchmarks/speed.py [fit cv search yeast_ours yeast_sklearn large sparse sparse_lazy]
+        [--backends tensorflow,jax]
 """
 
 import json
@@ -364,6 +365,8 @@ def main(argv):
         backends.append("jax")
     except ImportError:
         pass
+    if "--backends" in argv:  # e.g. --backends jax: rerun one backend's rows
+        backends = argv[argv.index("--backends") + 1].split(",")
     path = RESULTS / "speed.json"
     results = json.loads(path.read_text())["results"] if path.exists() else {}
     for case in cases:
