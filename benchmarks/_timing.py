@@ -64,46 +64,18 @@ def epoch_seconds(fit):
 def gemm_rate(shapes, repeats=20):
     """FLOP/s of compiled matmuls on the training shapes (same backend, same process).
 
-    Each product runs ``repeats`` times inside one compiled function
-    (``jax.jit`` or ``tf.function``), so per-call overhead does not count.
+    Each ``(m, k, n)`` product runs ``repeats`` times inside one compiled
+    function (``step_products_seconds``, one timing), so per-call overhead does
+    not count; the mean of the shapes' rates.
     """
-    import keras
-
-    rate, rng = [], np.random.default_rng(0)
-    for m, k, n in shapes:
-        a = rng.random((m, k), dtype=np.float32)
-        b = rng.random((k, n), dtype=np.float32)
-        if keras.config.backend() == "jax":
-            import jax
-            import jax.numpy as jnp
-
-            @jax.jit
-            def run(a, b):
-                # the loop index enters the operand: XLA cannot hoist the product
-                def body(i, c):
-                    return c + (a + i.astype(jnp.float32)) @ b
-
-                return jax.lax.fori_loop(0, repeats, body, a @ b)
-
-            def go(run=run, a=a, b=b):
-                return jax.block_until_ready(run(a, b))
-        else:
-            import tensorflow as tf
-
-            @tf.function
-            def run(a, b):
-                c = tf.matmul(a, b)
-                for i in tf.range(repeats):
-                    c += tf.matmul(a + tf.cast(i, tf.float32), b)
-                return c
-
-            def go(run=run, a=a, b=b):
-                return run(a, b).numpy()
-
-        go()  # compile
-        start = time.perf_counter()
-        go()
-        rate.append(2 * m * k * n * (repeats + 1) / (time.perf_counter() - start))
+    rate = [
+        2
+        * m
+        * k
+        * n
+        / step_products_seconds([((m, k), (k, n), False, False)], repeats, 1)
+        for m, k, n in shapes
+    ]
     return float(np.mean(rate))
 
 

@@ -307,7 +307,7 @@ def case_large(rounds=5):
         epochs.append(seconds[1])  # the first epoch of a fit converts the rows
         floors.append(steps * step_products_seconds(products))
     floors = (np.array(floors[:-1]) + np.array(floors[1:])) / 2
-    ratios = np.array(epochs) / np.array(floors)
+    ratios = np.array(epochs) / floors
     flops = sum(2 * np.prod(a) * (b[0] if tb else b[1]) for a, b, _, tb in products)
     return {
         "first_epoch_seconds": first,

@@ -103,9 +103,9 @@ class _EpochLines:
     """Keras' ``verbose=2``: one line per epoch with the (mean) losses; with
     copies in turn, each line names its copy."""
 
-    def __init__(self, epochs, turns=None):
+    def __init__(self, epochs, turns):
         self.epochs = epochs
-        self.turns = _Turns(1) if turns is None else turns
+        self.turns = turns
 
     def __call__(self, epoch, losses, val_losses):
         copy = self.turns.copy(epoch)

@@ -195,8 +195,8 @@ def in_turn(program, n_copies):
     )
 
 
-def _in_turn(first, data, program, train_one):
-    """``train_one(first_k, data_k, solo_program)`` for each copy, in turn.
+def _in_turn(train, first, data, program, **static):
+    """``train(first_k, data_k, program=solo, **static)`` for each copy, in turn.
 
     ``first`` holds the per-copy inputs of the weights (their seeds or the
     given weights), copies on the first axis; every array of ``data`` in
@@ -210,7 +210,7 @@ def _in_turn(first, data, program, train_one):
 
     def one(args):
         first_k, data_k = jax.tree_util.tree_map(lambda a: a[None], args)
-        return train_one(first_k, {**shared, **data_k}, solo)
+        return train(first_k, {**shared, **data_k}, program=solo, **static)
 
     params, hist_loss, hist_val, epochs_run = jax.lax.map(one, (first, per_copy))
     return (
@@ -222,18 +222,18 @@ def _in_turn(first, data, program, train_one):
 
 
 def _train_in_turn(params, data, *, program):
-    return _in_turn(
-        params, data, program, lambda p, d, prog: _train(p, d, program=prog)
-    )
+    return _in_turn(_train, params, data, program)
 
 
 def _train_drawn_in_turn(kernel_seeds, data, *, program, initializers, widths):
-    def one(seeds, d, prog):
-        return _train_drawn(
-            seeds, d, program=prog, initializers=initializers, widths=widths
-        )
-
-    return _in_turn(kernel_seeds, data, program, one)
+    return _in_turn(
+        _train_drawn,
+        kernel_seeds,
+        data,
+        program,
+        initializers=initializers,
+        widths=widths,
+    )
 
 
 # XLA's CPU backend at optimisation level 1 and without its new fusion
