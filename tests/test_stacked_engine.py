@@ -393,6 +393,69 @@ def test_each_copy_of_an_early_stopping_group_is_its_solo_fit(
             np.testing.assert_array_equal(b1, b2)
 
 
+@pytest.mark.parametrize("optimizer", ["adam", "nadam"])
+def test_a_copy_among_many_is_its_solo_fit_at_any_batch_length(optimizer):
+    """Nine copies (more than a SIMD packet of them: one copy's element-wise
+    work once fell to the scalar loop and another's to the packets, and their
+    step sizes differed in the last bit), a batch of 10 rows with 3 labels
+    (30 numbers: no multiple of a packet) and tanh: each copy ends with its
+    solo fit's weights, bit for bit (``_optim.LANES``)."""
+    from skmultilabel_mlp._engine import _stacked
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(95, 5)).astype(np.float32)
+    Y = (rng.uniform(size=(95, 3)) < 0.4).astype(np.float32)
+    specs = [
+        _spec(
+            optimizer=optimizer,
+            activation="tanh",
+            hidden_layer_sizes=(7,),
+            batch_size=10,
+            epochs=8,
+            seed=k,
+            learning_rate=1e-2,
+            dropout=0.25 if k % 2 else 0.0,
+        )
+        for k in range(9)
+    ]
+    rows = [rng.permutation(95)[: 80 + k] for k in range(9)]
+    whole = _stacked.train_stacked(specs, X, Y, rows)
+    for k, (layers, history) in enumerate(whole):
+        [(solo_layers, solo_history)] = _stacked.train_stacked(
+            specs[k : k + 1], X, Y, rows[k : k + 1]
+        )
+        np.testing.assert_array_equal(history["loss"], solo_history["loss"])
+        for (k1, b1, _), (k2, b2, _) in zip(layers, solo_layers):
+            np.testing.assert_array_equal(k1, k2)
+            np.testing.assert_array_equal(b1, b2)
+
+
+def test_a_copys_power_does_not_depend_on_the_number_of_copies():
+    """``_optim.power`` (Adam's bias corrections): each copy's value is the
+    same alone as among 1..40 copies, for every step count up to 4,000."""
+    from keras import ops
+
+    from skmultilabel_mlp._engine import _optim
+
+    t = np.arange(1, 4001, dtype=np.float32)
+    alone = np.array(
+        [
+            ops.convert_to_numpy(_optim.power(0.999, t[i : i + 1]))[0]
+            for i in range(0, 4000, 97)
+        ]
+    )
+    for K in (2, 7, 8, 9, 16, 40):
+        batched = np.concatenate(
+            [
+                ops.convert_to_numpy(_optim.power(0.999, t[i : i + K]))
+                for i in range(0, 4000, K)
+            ]
+        )
+        np.testing.assert_array_equal(batched[::97], alone)
+    base = np.float64(np.float32(0.999))  # the float32 constant's value
+    np.testing.assert_allclose(alone, base ** t[::97].astype(np.float64), rtol=1e-6)
+
+
 @_GROUPS
 @pytest.mark.skipif(
     _backend() == "jax",

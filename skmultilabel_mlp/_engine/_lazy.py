@@ -166,13 +166,13 @@ def read_rows(rows, params, batch, h):
     return rows.gather_first(params[0], batch.index, h)
 
 
-def adam_rows(W, m, v, grad, touched, t, learning_rate, alpha):
-    """``_optim._adam``'s step for rows (S, h) of copies' steps ``t``, rates (S,);
-    rows not ``touched`` keep their values. ``alpha``: the L2 penalty's, whose
-    gradient ``2 alpha W`` joins the touched rows' gradient."""
+def adam_rows(W, m, v, grad, touched, rate, alpha):
+    """``_optim._adam``'s step for rows (S, h) at their copies' step sizes
+    ``rate`` (S,) (``_optim.adam_rate``); rows not ``touched`` keep their
+    values. ``alpha``: the L2 penalty's, whose gradient ``2 alpha W`` joins the
+    touched rows' gradient."""
     grad = grad + 2.0 * alpha[:, None] * W
     m_new, v_new = _optim._adam_moments(grad, m, v)
-    rate = learning_rate * ops.sqrt(1.0 - _optim._BETA_2**t) / (1.0 - _optim._BETA_1**t)
     W_new = W - rate[:, None] * m_new / (ops.sqrt(v_new) + _optim._EPSILON)
     keep = touched[:, None]
     return tuple(ops.where(keep, a, b) for a, b in ((W_new, W), (m_new, m), (v_new, v)))
@@ -203,18 +203,9 @@ def update(params, grads, opt_state, t, data, program, kit, batch, on, first):
         touched = ops.logical_and(touched, kit.take(on, copy, 0))
     handles = _first(params, opt_state)
     m, v = rows.gather_moments(handles, index)
-    t_row = kit.take(t, copy, 0)
-    alpha = kit.take(data["alpha"], copy, 0) if program.alpha else ops.zeros_like(t_row)
-    new = rows.elementwise(adam_rows)(
-        first,
-        m,
-        v,
-        grad,
-        touched,
-        t_row,
-        kit.take(data["learning_rate"], copy, 0),
-        alpha,
-    )
+    rate = kit.take(_optim.adam_rate(t, data["learning_rate"]), copy, 0)
+    alpha = kit.take(data["alpha"], copy, 0) if program.alpha else ops.zeros_like(rate)
+    new = rows.elementwise(adam_rows)(first, m, v, grad, touched, rate, alpha)
     handles = rows.scatter(handles, index, new, n)
     return (
         [handles[0], *list(rest_params)],

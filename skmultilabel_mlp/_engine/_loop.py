@@ -22,7 +22,10 @@ and follows the same computation as its own solo fit:
   when the copy stops (each copy at its own epoch) and which weights it keeps.
 
 Batches are gathered inside the loop from the full arrays, so memory does not
-grow with the number of epochs.
+grow with the number of epochs. A batch has a multiple of ``_optim.LANES``
+slots, the ones past ``batch_size`` rows empty (weight 0, as the rows past the
+end of a last batch), so that every copy's element-wise work has the same
+lengths whatever the number of copies (``_optim.LANES``).
 """
 
 from dataclasses import dataclass
@@ -180,6 +183,7 @@ def train(params, data, program, kit):
     """
     K, N = data["rows"].shape[0], ops.shape(data["rows"])[1]
     B, E = program.batch_size, program.epochs
+    slots = -(-B // _optim.LANES) * _optim.LANES  # B rows, padded (``LANES``)
     n_k, seeds = data["n_k"], data["seeds"]
     epochs_k = data["epochs"]
     if program.resume:  # where an earlier training stopped
@@ -212,8 +216,11 @@ def train(params, data, program, kit):
 
         def one_step(s, carry):
             params, opt_state, t, loss_sum, count_sum = carry
-            pos = s * B + ops.arange(B)
-            valid = ops.less(pos[None, :], live[:, None])
+            pos = s * B + ops.arange(slots)
+            valid = (
+                ops.less(pos[None, :], live[:, None])
+                & ops.less(ops.arange(slots), B)[None, :]
+            )
             idx = kit.take(perm, ops.minimum(pos, N - 1), 1)
             drop_keys = (
                 _random.stream(seeds, _random.DROPOUT, t) if program.dropout else None

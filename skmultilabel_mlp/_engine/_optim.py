@@ -14,7 +14,14 @@ from keras import ops
 
 from ._spec import OPTIMIZER_SLOTS
 
-__all__ = ["flatten_state", "init_state", "step", "unflatten_state"]
+__all__ = [
+    "adam_rate",
+    "flatten_state",
+    "init_state",
+    "power",
+    "step",
+    "unflatten_state",
+]
 
 _BETA_1, _BETA_2, _EPSILON = 0.9, 0.999, 1e-7  # Adam, AdamW, Nadam
 _WEIGHT_DECAY = 0.004  # AdamW
@@ -56,6 +63,30 @@ def unflatten_state(name, flat, n_params):
     return out
 
 
+#: A multiple of every SIMD width a CPU kernel uses for float32. An
+#: element-wise kernel (TensorFlow's Eigen) computes whole packets and ends a
+#: length that is not a multiple of its packet with a scalar loop; for a
+#: transcendental function (a power, exp, softplus, tanh) the two differ in
+#: the last bit, so a copy's numbers would depend on where its elements fall
+#: among the other copies'. Lengths per copy in multiples of ``LANES`` go
+#: through the packets only, whatever the number of copies.
+LANES = 16
+
+
+def power(base, t):
+    """``base ** t`` per copy (``t`` (K,)), the same bits whatever K.
+
+    Taken on the (K,) step counts as they are, the power of one copy came
+    from the scalar loop and the power of a copy among eight or more from the
+    packets (see ``LANES``); the two differed for about one step count in
+    four, and on yeast 35 of 60 fold scores of a search came out apart from
+    scikit-learn's. Each copy's power is taken on a row of ``LANES`` equal
+    numbers, so every copy goes through the packets.
+    """
+    rows = ops.broadcast_to(ops.expand_dims(t, 1), (ops.shape(t)[0], LANES))
+    return ops.power(base, rows)[:, 0]
+
+
 def _per_copy(value, like):
     """A (K,) array shaped to broadcast against ``like`` (K, ...)."""
     return ops.reshape(value, (-1,) + (1,) * (len(like.shape) - 1))
@@ -87,9 +118,14 @@ def _adam_moments(g, m, v):
     return m, v
 
 
+def adam_rate(t, lr):
+    """Adam's step size per copy: the learning rate with its bias corrections."""
+    return lr * ops.sqrt(1.0 - power(_BETA_2, t)) / (1.0 - power(_BETA_1, t))
+
+
 def _adam(params, grads, state, t, lr):
     ms, vs = state
-    alpha = lr * ops.sqrt(1.0 - _BETA_2**t) / (1.0 - _BETA_1**t)
+    alpha = adam_rate(t, lr)
     out, new_m, new_v = [], [], []
     for p, g, m, v in zip(params, grads, ms, vs):
         m, v = _adam_moments(g, m, v)
@@ -107,11 +143,11 @@ def _adamw(params, grads, state, t, lr):
 
 def _nadam(params, grads, state, t, lr):
     ms, vs, u_product = state
-    u_t = _BETA_1 * (1.0 - 0.5 * 0.96**t)
-    u_t_1 = _BETA_1 * (1.0 - 0.5 * 0.96 ** (t + 1.0))
+    u_t = _BETA_1 * (1.0 - 0.5 * power(0.96, t))
+    u_t_1 = _BETA_1 * (1.0 - 0.5 * power(0.96, t + 1.0))
     u_product_t = u_product * u_t
     u_product_t_1 = u_product_t * u_t_1
-    beta_2_power = _BETA_2**t
+    beta_2_power = power(_BETA_2, t)
     out, new_m, new_v = [], [], []
     for p, g, m, v in zip(params, grads, ms, vs):
         m, v = _adam_moments(g, m, v)

@@ -150,10 +150,12 @@ FUSED_UPDATE_WEIGHTS = 1_000_000
 
 def in_turn(program, n_copies):
     """Stacked copies train as one batched computation on TensorFlow: ``_loop``
-    writes every sum as a product, and the tests find each copy bit for bit
-    its solo fit (``tests/test_stacked_engine.py``); at larger shapes the
-    batched products may still group their sums by the number of copies (on
-    yeast, 512 units, a best score 1e-4 from scikit-learn's search)."""
+    writes every sum as a product, and gives every copy element-wise work of
+    the same lengths whatever the number of copies (``_optim.LANES``), and the
+    tests find each copy bit for bit its solo fit (``tests/test_stacked_engine.py``,
+    nine copies and more). Before the lengths were fixed, a copy among eight or
+    more took Adam steps a last bit apart from its solo fit's, and on yeast 35
+    of 60 fold scores of a search differed from scikit-learn's."""
     return False
 
 
