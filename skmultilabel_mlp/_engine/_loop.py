@@ -216,10 +216,11 @@ def train(params, data, program, kit):
 
         def one_step(s, carry):
             params, opt_state, t, loss_sum, count_sum = carry
-            pos = s * B + ops.arange(slots)
+            slot = ops.arange(slots)
+            pos = s * B + slot
             valid = ops.less(pos[None, :], live[:, None])
             if slots > B:  # the slots past the batch's rows are empty
-                valid = ops.logical_and(valid, ops.less(ops.arange(slots), B)[None, :])
+                valid = ops.logical_and(valid, ops.less(slot, B)[None, :])
             idx = kit.take(perm, ops.minimum(pos, N - 1), 1)
             drop_keys = (
                 _random.stream(seeds, _random.DROPOUT, t) if program.dropout else None
