@@ -55,6 +55,18 @@ _VERSIONED = [
 ]
 
 
+def _cpu_model():
+    """The CPU's model name where the system tells it (Linux), else ''."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+
+
 def environment():
     """Where a result came from: date, machine, Python, Keras backend, versions."""
     versions = package_versions(_VERSIONED)
@@ -65,6 +77,8 @@ def environment():
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
         "keras_backend": os.environ.get("KERAS_BACKEND", "tensorflow"),
+        "cpu_model": _cpu_model(),
+        "tf_enable_onednn_opts": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
         "versions": versions,
     }
 

@@ -18,6 +18,41 @@ def test_import_does_not_load_a_backend():
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
 
+def _onednn_after_import(env, first=""):
+    code = (
+        f"{first}import os, skmultilabel_mlp\n"
+        "print(os.environ.get('TF_ENABLE_ONEDNN_OPTS'))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env
+    )
+    return out.stdout.strip()
+
+
+def test_import_turns_tensorflows_onednn_kernels_off_unless_the_user_chose():
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
+    assert _onednn_after_import(env) == "0"
+    # a value the user set is kept
+    assert _onednn_after_import({**env, "TF_ENABLE_ONEDNN_OPTS": "1"}) == "1"
+
+
+def test_the_onednn_default_leaves_an_imported_tensorflow_alone():
+    from skmultilabel_mlp._engine import prefer_eigen_kernels
+
+    environ = {}
+    # TensorFlow read the variable when it loaded: setting it now would mislead
+    assert not prefer_eigen_kernels(environ, {"tensorflow": object()})
+    assert environ == {}
+    assert prefer_eigen_kernels(environ, {}) and environ == {
+        "TF_ENABLE_ONEDNN_OPTS": "0"
+    }
+    environ = {"TF_ENABLE_ONEDNN_OPTS": "1"}
+    assert not prefer_eigen_kernels(environ, {})
+    assert environ == {"TF_ENABLE_ONEDNN_OPTS": "1"}
+
+
 def test_version_is_exposed():
     assert skmultilabel_mlp.__version__.count(".") == 2
 

@@ -18,7 +18,14 @@ each function imports the module it needs when it is first called.
   training going on in fewer slots once most stopped), ``_stacked_tf``,
   ``_stacked_jax`` (compiling the program on each backend);
 - ``_saving``: a network to bytes and back.
+
+Importing it also sets ``TF_ENABLE_ONEDNN_OPTS=0`` (see
+:func:`prefer_eigen_kernels`) unless the variable is set or TensorFlow is
+already imported.
 """
+
+import os
+import sys
 
 from ._spec import (
     ACTIVATIONS,
@@ -48,9 +55,41 @@ __all__ = [
     "network_from_model",
     "predict_keras",
     "predict_proba",
+    "prefer_eigen_kernels",
     "sparse_rows_fit",
     "train_stacked",
 ]
+
+
+#: What ``TF_ENABLE_ONEDNN_OPTS`` is set to (if unset) before TensorFlow loads.
+#: Measured on 2 cores of an AMD EPYC (AVX-512), TensorFlow 2.21, the same
+#: process setup each time: the tutorial fit (900 x 10 rows, 3 labels, 100
+#: epochs of batch 32) took 0.72-1.0 s with oneDNN's custom kernels and
+#: 0.23-0.25 s without them (scikit-learn's ``MLPClassifier``: 0.42-0.45 s);
+#: one intra-op thread instead of two gave 0.34 s with them. On the large dense
+#: case of ``benchmarks/speed.py`` (512 hidden units, batch 256) an epoch took
+#: 3.36 s without them against 3.06-3.16 s with them (its GEMMs 7% slower).
+ONEDNN_OPTS = "0"
+
+
+def prefer_eigen_kernels(environ=os.environ, modules=sys.modules):
+    """Turn TensorFlow's oneDNN custom kernels off, unless the user chose.
+
+    TensorFlow reads ``TF_ENABLE_ONEDNN_OPTS`` once, when it is imported: the
+    package's networks are small and their steps are many tiny operations,
+    which oneDNN's kernels make about 3x slower on the CPUs measured (see
+    ``ONEDNN_OPTS``). A value already in the environment is kept, and nothing
+    is changed once TensorFlow is imported (it would no longer apply). Set
+    ``TF_ENABLE_ONEDNN_OPTS=1`` before importing the package to keep them.
+    Returns whether it set the variable.
+    """
+    if "TF_ENABLE_ONEDNN_OPTS" in environ or "tensorflow" in modules:
+        return False
+    environ["TF_ENABLE_ONEDNN_OPTS"] = ONEDNN_OPTS
+    return True
+
+
+prefer_eigen_kernels()
 
 
 def backend():
