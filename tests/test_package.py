@@ -24,7 +24,11 @@ def _onednn_after_import(env, first=""):
         "print(os.environ.get('TF_ENABLE_ONEDNN_OPTS'))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     return out.stdout.strip()
 
