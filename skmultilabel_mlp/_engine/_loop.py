@@ -137,7 +137,8 @@ class Kit:
     epoch, losses, val_losses)`` hands an epoch's losses to ``_progress.dispatch`` on
     the host; ``rows`` makes the row store of a lazy program (``_lazy``),
     ``argsort`` is a stable sort and ``sorted_segment_sum(data, segment, n)``
-    the sums over sorted segment ids as ``n`` rows.
+    the sums over sorted segment ids as ``n`` rows; ``epoch(fn, program)``
+    (None: as it is) returns the epoch's function compiled as one unit.
     """
 
     value_and_grad: object
@@ -148,6 +149,7 @@ class Kit:
     rows: object = None
     argsort: object = ops.argsort
     sorted_segment_sum: object = _lazy.sorted_segment_sum
+    epoch: object = None
 
 
 def _per_copy(value, like):
@@ -274,7 +276,9 @@ def train(params, data, program, kit):
         at = ops.equal(ops.arange(E), epoch)[:, None]
         return ops.where(at & active[None, :], values[None, :], history)
 
-    def body(epoch, params, opt_state, t, best, stop, hist_loss, hist_val, epochs_run):
+    def epoch_core(
+        epoch, params, opt_state, t, best, stop, hist_loss, hist_val, epochs_run
+    ):
         best_params, best_val, wait = best
         active = ops.logical_and(epoch < epochs_k, ops.logical_not(stop))
         params, opt_state, t, loss = run_epoch(epoch, params, opt_state, t, active)
@@ -300,20 +304,28 @@ def train(params, data, program, kit):
                 active & ~improved & (wait >= data["patience"]) & (epoch > 0)
             )
         stop = stop | ~(epoch + 1 < epochs_k)
-        if program.report:
-            val_or_loss = val if program.early_stopping else loss
-            kit.report(data["listener"], epoch, loss, val_or_loss)
-        return (
+        state = (
             epoch + 1,
-            params,
+            list(params),
             opt_state,
             t,
-            (best_params, best_val, wait),
+            (list(best_params), best_val, wait),
             stop,
             hist_loss,
             hist_val,
             epochs_run,
         )
+        return state, loss, val if program.early_stopping else loss
+
+    # the backend may compile an epoch as one unit (``Kit.epoch``); the
+    # report to the host stays outside it
+    core = epoch_core if kit.epoch is None else kit.epoch(epoch_core, program)
+
+    def body(*state):
+        state, loss, val_or_loss = core(*state)
+        if program.report:
+            kit.report(data["listener"], state[0] - 1, loss, val_or_loss)
+        return state
 
     def not_done(epoch, params, opt_state, t, best, stop, *rest):
         go = ops.logical_and(epoch < E, ops.logical_not(ops.all(stop)))

@@ -2,8 +2,8 @@
 
 Chosen by ``_stacked.train_stacked`` when Keras runs on the JAX backend. The
 whole training, initial weights included, is one compiled call. Shapes are
-padded to buckets (at most 1/8 more rows) so that another number of rows
-reuses the compiled program instead of compiling a new one.
+padded to buckets (``_buckets``: at most 1/8 more rows) so that another number
+of rows reuses the compiled program instead of compiling a new one.
 
 What makes it fast on a CPU, measured with ``jax.profiler`` (2 cores):
 
@@ -36,9 +36,10 @@ import keras
 import numpy as np
 
 from . import _loop, _progress
+from ._buckets import padded
 from ._network import kernel_inits, layer_seeds
 
-__all__ = ["bucket", "in_turn", "run"]
+__all__ = ["in_turn", "run"]
 
 
 def _t(a):
@@ -279,43 +280,9 @@ def _call(kind, *args, **static):
         return versions["plain"](*args, **static)
 
 
-def bucket(n):
-    """The padded size of ``n`` rows: fits on other row counts reuse the program.
-
-    A power of two up to 65,536 rows, where compiling again would cost more
-    than the padding; above, one of 8 sizes per power of two (at most 1/8 more
-    memory) where the padding would cost more than compiling.
-    """
-    n = max(int(n), 1)
-    if n <= 1 << 16:
-        return 1 << (n - 1).bit_length()
-    step = 1 << (n.bit_length() - 4)
-    return -(-n // step) * step
-
-
-def _padded(data):
-    """The arrays padded to bucket sizes, so that shapes repeat across fits."""
-    out = dict(data)
-    n = data["w"].shape[0]
-    extra = bucket(n) - n
-    for name in ("X", "Y"):  # dense, or padded sparse rows (``_sparse``)
-        if name in data:
-            out[name] = np.pad(data[name], ((0, extra), (0, 0)))
-            continue
-        width = data[f"{name}cols"].shape[1]
-        pad = ((0, extra), (0, bucket(width) - width))
-        for key in (f"{name}cols", f"{name}vals"):
-            out[key] = np.pad(data[key], pad)
-    out["w"] = np.pad(data["w"], (0, extra))
-    for key in ("rows", "vrows"):
-        width = data[key].shape[1]
-        out[key] = np.pad(data[key], ((0, 0), (0, bucket(width) - width)))
-    return out
-
-
 def run(program, data, specs, widths, initial_params, given=False):
     """Run the program; ``_loop.train``'s outputs as NumPy arrays."""
-    data = _padded(data)
+    data = padded(data)
     turn = "_in_turn" if in_turn(program, len(specs)) else ""
     # tracing makes many small Python objects; with TensorFlow and Keras loaded
     # the collector's full passes over them cost more than the tracing itself
