@@ -373,9 +373,10 @@ _GROUPS = pytest.mark.parametrize(
 def test_each_copy_of_an_early_stopping_group_is_its_solo_fit(
     optimizer, sparse, weighted
 ):
-    """One seed, one result: every copy of a stacked computation (TensorFlow:
-    batched; JAX: in turn, ``_stacked_jax.in_turn``) ends with its solo
-    fit's weights and history, bit for bit, each at its own epoch."""
+    """One seed, one result: every copy of a stacked computation (in turn on
+    both backends: ``_stacked_tf.in_turn``, ``_stacked_jax.in_turn``) ends
+    with its solo fit's weights and history, bit for bit, each at its own
+    epoch."""
     from skmultilabel_mlp._engine import _stacked
 
     specs, X, Y, rows, w, vrows = _early_stopping_group(optimizer, sparse, weighted)
@@ -383,6 +384,28 @@ def test_each_copy_of_an_early_stopping_group_is_its_solo_fit(
     assert len({len(h["loss"]) for _, h in whole}) > 3  # own stopping epochs
     assert all("val_loss" in h for _, h in whole)
     _assert_each_copy_is_its_solo_fit(whole, specs, X, Y, rows, w, vrows)
+
+
+@_GROUPS
+def test_a_training_that_reports_each_epoch_is_the_silent_one(
+    capsys, optimizer, sparse, weighted
+):
+    """``verbose`` changes what is printed, never the networks: on TensorFlow
+    a reporting program runs one epoch per XLA run and a silent one every
+    epoch in one, and both are the same computation (``_loop.Kit.epoch``)."""
+    from skmultilabel_mlp._engine import _stacked
+
+    specs, X, Y, rows, w, vrows = _early_stopping_group(optimizer, sparse, weighted)
+    silent = _stacked.train_stacked(specs, X, Y, rows, w, val_rows=vrows)
+    loud = _stacked.train_stacked(specs, X, Y, rows, w, val_rows=vrows, verbose=2)
+    printed = capsys.readouterr()
+    lines = (printed.out + printed.err).count("Epoch ")
+    assert lines == sum(len(h["loss"]) for _, h in silent)  # one per epoch run
+    for (a_layers, a), (b_layers, b) in zip(silent, loud):
+        assert a == b
+        for (k1, b1, _), (k2, b2, _) in zip(a_layers, b_layers):
+            np.testing.assert_array_equal(k1, k2)
+            np.testing.assert_array_equal(b1, b2)
 
 
 def _assert_each_copy_is_its_solo_fit(whole, specs, X, Y, rows, w=None, vrows=None):

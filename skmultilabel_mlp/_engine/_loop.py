@@ -138,7 +138,8 @@ class Kit:
     the host; ``rows`` makes the row store of a lazy program (``_lazy``),
     ``argsort`` is a stable sort and ``sorted_segment_sum(data, segment, n)``
     the sums over sorted segment ids as ``n`` rows; ``epoch(fn, program)``
-    (None: as it is) returns the epoch's function compiled as one unit.
+    (None: as it is) returns ``fn(state, n)``, a run of up to ``n`` epochs,
+    compiled as one unit.
     """
 
     value_and_grad: object
@@ -317,12 +318,32 @@ def train(params, data, program, kit):
         )
         return state, loss, val if program.early_stopping else loss
 
-    # the backend may compile an epoch as one unit (``Kit.epoch``); the
-    # report to the host stays outside it
-    core = epoch_core if kit.epoch is None else kit.epoch(epoch_core, program)
+    def epochs(state, n):
+        """Up to ``n`` epochs (fewer once done), and the last one's losses."""
+
+        def go(i, state, loss, val_or_loss):
+            return ops.logical_and(i < n, not_done(*state))
+
+        def one(i, state, loss, val_or_loss):
+            return i + 1, *epoch_core(*state)
+
+        zeros = ops.zeros((K,), "float32")
+        start = (ops.convert_to_tensor(0, "int32"), state, zeros, zeros)
+        _, state, loss, val_or_loss = ops.while_loop(go, one, start)
+        return state, loss, val_or_loss
+
+    # The backend may compile a run of epochs as one unit (``Kit.epoch``);
+    # the report to the host stays outside it. The number of epochs a run
+    # takes is data, so a program that reports (one epoch a run) runs the
+    # very computation of one that does not (every epoch in one run).
+    if kit.epoch is None:
+        run, per_run = epochs, 1
+    else:
+        run = kit.epoch(epochs, program)
+        per_run = ops.convert_to_tensor(1 if program.report else E, "int32")
 
     def body(*state):
-        state, loss, val_or_loss = core(*state)
+        state, loss, val_or_loss = run(state, per_run)
         if program.report:
             kit.report(data["listener"], state[0] - 1, loss, val_or_loss)
         return state
