@@ -371,8 +371,17 @@ def main(argv):
     results = json.loads(path.read_text())["results"] if path.exists() else {}
     for case in cases:
         for backend in backends:
-            results[f"{case}/{backend}"] = run_case(__file__, case, backend=backend)
-            print(case, backend, results[f"{case}/{backend}"], flush=True)
+            row = run_case(__file__, case, backend=backend)
+            # rows of earlier runs stay: each row says when, where and on what
+            env = environment()
+            row.update(
+                measured_at=env["date"],
+                commit=_commit(),
+                cpu_model=env["cpu_model"],
+                tf_enable_onednn_opts=env["tf_enable_onednn_opts"],
+            )
+            results[f"{case}/{backend}"] = row
+            print(case, backend, row, flush=True)
     out = {
         "protocol": __doc__.strip().splitlines()[0],
         "results": results,
@@ -381,6 +390,23 @@ def main(argv):
     RESULTS.mkdir(exist_ok=True)
     atomic_write(path, json.dumps(out, indent=2) + "\n")
     atomic_write(RESULTS / "speed.md", _markdown(out))
+
+
+def _commit():
+    """The checkout's commit (short hash), or None outside a git checkout."""
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip()
 
 
 def _fmt(v):
