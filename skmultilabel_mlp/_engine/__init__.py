@@ -9,8 +9,9 @@ each function imports the module it needs when it is first called.
 - ``_forward``: the NumPy forward pass (predictions without a backend call);
 - ``_solo`` and ``_tfdata``: the scikeras fit (Keras callbacks) and its input
   pipeline;
-- ``_loop``: the compiled training program of K copies, in ``keras.ops``, and
-  ``_objective``, the loss of a batch it differentiates;
+- ``_loop``: the compiled training program of K copies, in ``keras.ops``,
+  ``_program``, what it is specialised on, ``_objective``, the loss of a batch
+  it differentiates, and ``_buckets``, the row counts its shapes are padded to;
 - ``_optim``, ``_lazy``, ``_random``, ``_sparse``, ``_progress``: its optimiser
   updates (``_lazy``: lazy Adam's touched-rows step), counter-based random
   numbers, sparse rows and per-epoch reports;

@@ -4,7 +4,11 @@ An XLA program is compiled for its arrays' shapes. Padding the rows of a fit's
 arrays (features, targets, weights, each copy's row indices) to a bucket size
 lets a fit on another number of rows reuse the program of an earlier one
 instead of compiling a new one. The padded rows are never visited: each copy's
-row indices and their counts (``n_k``, ``v_k``) are unchanged.
+row indices and their counts (``n_k``, ``v_k``) are unchanged. The widths of
+padded sparse rows (``_sparse``: non-zeros per row) are padded too, and those
+padding slots (column 0, value 0) are real work: a sparse first layer gathers
+up to twice the kernel rows it would unpadded, and the shuffle sorts the
+padded row count.
 """
 
 import numpy as np

@@ -73,9 +73,10 @@ def _first_product(x, W, kit):
 # Sums over one copy's rows, labels or units are written as products with ones.
 # A reduction's order of additions depends on the whole array's shape in
 # XLA's CPU emitter (the bias gradient of copy 0 of 10 stacked copies differed
-# from its solo fit's by 2e-6), while a batched product computes every copy
-# with the kernel it would use alone: so a copy's numbers do not depend on how
-# many copies train beside it (one seed, one result).
+# from its solo fit's by 2e-6), while a batched product computed every copy
+# with the kernel it would use alone (with oneDNN's kernels; Eigen's batched
+# product, and XLA's, depend on the number of copies in the last bit, which is
+# why both engines now train a computation's copies in turn).
 
 
 def _add_bias(product, b):

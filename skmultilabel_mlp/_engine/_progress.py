@@ -53,7 +53,8 @@ def listener(verbose, n_copies, epochs, *, terminal_only=False, in_turn=False):
     ``terminal_only`` hides the bar when stderr is not a terminal (the
     searches' progress: shown to a person watching, never in a log).
     ``in_turn``: the copies train one after another, each reporting its own
-    epochs (``_stacked_jax.in_turn``); the bar then counts every copy's epochs.
+    epochs (``_stacked_tf.in_turn``, ``_stacked_jax.in_turn``); the bar then
+    counts every copy's epochs.
     """
     if not verbose:
         return None

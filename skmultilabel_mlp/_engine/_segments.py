@@ -6,7 +6,12 @@ data set's search, a group of 20 copies took 77 s where 4 groups of 5 took
 51 s. ``segments`` ends the computation once at most half of the copies
 still train and goes on with those alone, in a program of fewer copies, from
 the loop's state (``_loop.Carry``), so that each copy's training is the one it
-had in the whole group.
+had in the whole group (to float32 rounding: the batched products depend on
+the number of copies in the last bit).
+
+Only batched computations need segments: TensorFlow's with
+``_stacked_tf.COPIES_IN_TURN = False``. By default both engines train the
+copies in turn, each to its own epoch, and never reach this module.
 """
 
 import dataclasses

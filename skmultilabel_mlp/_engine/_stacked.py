@@ -23,9 +23,9 @@ import scipy.sparse as sp
 
 from . import _progress, _segments
 from ._lazy import uses_lazy
-from ._loop import Program
 from ._losses import focusing_data
 from ._network import initial_weights
+from ._program import Program
 from ._sparse import ell_arrays, ell_fits
 
 __all__ = ["STATIC_FIELDS", "train_stacked"]

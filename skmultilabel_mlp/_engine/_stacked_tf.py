@@ -6,14 +6,17 @@ unknown (``None``), so a fit on another number of rows, with another seed or
 other hyper-parameter values reuses the traced graph instead of tracing anew;
 it is traced once per program and network shape.
 
-Each epoch (its steps, the validation loss, early stopping's bookkeeping) is
-one XLA computation (``XLA_EPOCHS``), called from the graph's loop over
-epochs, where the per-epoch report to the host stays. XLA compiles per shape,
-so the rows are padded to buckets (``_buckets``) as on JAX. Measured on 2
-cores (AMD EPYC, TensorFlow 2.21, oneDNN off): a later tutorial fit took
-0.055-0.066 s with XLA epochs against 0.26-0.40 s as a plain graph (a step is
-a few hundred tiny operations, each paying the graph executor's overhead,
-which XLA fuses away); a first fit 1.23-1.34 s against 0.80 s (compiling).
+A run of epochs (their steps, validation losses, early stopping's
+bookkeeping) is one XLA computation (``XLA_EPOCHS``, ``_loop.Kit.epoch``),
+called from the graph's loop over epochs, where the report to the host stays:
+one epoch a run where the program reports, every epoch in one run otherwise,
+the same compiled computation either way. XLA compiles per shape, so the rows
+are padded to buckets (``_buckets``) as on JAX. Measured on 2 cores (AMD
+EPYC, TensorFlow 2.21, oneDNN off): a later tutorial fit took 0.038-0.048 s
+with one XLA run, 0.055-0.066 s with a run per epoch and 0.26-0.40 s as a
+plain graph (a step is a few hundred tiny operations, each paying the graph
+executor's overhead, which XLA fuses away); a first fit 1.1-1.3 s against
+0.80 s (compiling).
 The copies of a computation train in turn (``in_turn``), each the solo fit's
 function on the solo fit's shapes. Lazy programs (``_lazy``: the row store's
 variables) stay plain graphs.
@@ -160,9 +163,10 @@ FUSED_UPDATE_WEIGHTS = 1_000_000
 
 
 #: the copies of a computation train in turn (True) or batched (False).
-#: Batched, with every epoch one XLA computation (``XLA_EPOCHS``), a copy
-#: among others was not its solo fit bit for bit (6 of the stacked-engine
-#: tests failed, by up to 2.4e-7 in a weight), as on JAX (``_stacked_jax``).
+#: Batched, a copy among others was not its solo fit bit for bit, with XLA
+#: epochs (6 of the stacked-engine tests failed, by up to 2.4e-7 in a weight)
+#: and as a plain graph without oneDNN's kernels (Eigen's batched product
+#: depends on the number of copies in the last bit), as on JAX.
 COPIES_IN_TURN = True
 
 
@@ -234,7 +238,7 @@ def _signature(params, data):
     return ([tf.TensorSpec(p.shape, tf.float32) for p in params], _specs(data))
 
 
-#: an epoch of a program runs as one XLA computation (see ``_xla_epoch``)
+#: a run of epochs of a (non-lazy) program is one XLA computation (``_xla_epoch``)
 XLA_EPOCHS = True
 
 
