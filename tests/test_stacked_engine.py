@@ -392,7 +392,8 @@ def test_a_training_that_reports_each_epoch_is_the_silent_one(
 ):
     """``verbose`` changes what is printed, never the networks: on TensorFlow
     a reporting program runs one epoch per XLA run and a silent one every
-    epoch in one, and both are the same computation (``_loop.Kit.epoch``)."""
+    epoch in one, and both are the same computation (``_loop.Kit.epoch``;
+    lazy Adam's programs, plain graphs, and JAX's report from inside theirs)."""
     from skmultilabel_mlp._engine import _stacked
 
     specs, X, Y, rows, w, vrows = _early_stopping_group(optimizer, sparse, weighted)
