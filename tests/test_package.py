@@ -18,10 +18,9 @@ def test_import_does_not_load_a_backend():
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
 
-def _onednn_after_import(env, first=""):
+def _onednn_after_import(env):
     code = (
-        f"{first}import os, skmultilabel_mlp\n"
-        "print(os.environ.get('TF_ENABLE_ONEDNN_OPTS'))\n"
+        "import os, skmultilabel_mlp\nprint(os.environ.get('TF_ENABLE_ONEDNN_OPTS'))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],

@@ -8,7 +8,7 @@ is the loop's state that a segmented training returns (``_segments``).
 from dataclasses import dataclass
 from typing import NamedTuple
 
-__all__ = ["Carry", "Program"]
+__all__ = ["Carry", "Program", "copies_may_take_turns"]
 
 
 @dataclass(frozen=True)
@@ -75,3 +75,17 @@ class Carry(NamedTuple):
     hist_loss: object  # (E, K)
     hist_val: object  # (E, K)
     epochs_run: object  # (K,)
+
+
+def copies_may_take_turns(program):
+    """Whether a computation's copies may train one after another, each as
+    its solo fit (``_stacked_tf.in_turn``, ``_stacked_jax.in_turn``): not
+    copies padded to a wider network, nor trainings that go on from a saved
+    state or leave one (one copy each), nor segments of a batched one."""
+    return not (
+        program.padded_units
+        or program.resume
+        or program.keep_state
+        or program.segmented
+        or program.carried
+    )

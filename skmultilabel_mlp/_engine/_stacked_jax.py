@@ -38,6 +38,7 @@ import numpy as np
 from . import _loop, _progress
 from ._buckets import padded
 from ._network import kernel_inits, layer_seeds
+from ._program import copies_may_take_turns
 
 __all__ = ["in_turn", "run"]
 
@@ -183,17 +184,7 @@ def in_turn(program, n_copies):
     Copies padded to a wider network, and trainings that go on from a saved
     state (one copy each), train as one batched computation.
     """
-    return (
-        COPIES_IN_TURN
-        and n_copies > 1
-        and not (
-            program.padded_units
-            or program.resume
-            or program.keep_state
-            or program.segmented
-            or program.carried
-        )
-    )
+    return COPIES_IN_TURN and n_copies > 1 and copies_may_take_turns(program)
 
 
 def _in_turn(train, first, data, program, **static):

@@ -30,6 +30,7 @@ import tensorflow as tf
 
 from . import _loop, _optim, _progress
 from ._buckets import padded
+from ._program import copies_may_take_turns
 
 __all__ = ["in_turn", "run"]
 
@@ -178,17 +179,7 @@ def in_turn(program, n_copies):
     wider network, and trainings that go on from a saved state (one copy
     each), train as one batched computation.
     """
-    return (
-        COPIES_IN_TURN
-        and n_copies > 1
-        and not (
-            program.padded_units
-            or program.resume
-            or program.keep_state
-            or program.segmented
-            or program.carried
-        )
-    )
+    return COPIES_IN_TURN and n_copies > 1 and copies_may_take_turns(program)
 
 
 def _in_turn(program, params, data):
@@ -246,13 +237,18 @@ def _xla_epoch(fn, program):
     return tf.function(fn, jit_compile=True, autograph=False)
 
 
+def _xla_epochs(program):
+    """Whether ``program`` runs its epochs as XLA computations."""
+    return XLA_EPOCHS and not program.lazy
+
+
 def _function(program, params, data):
     signature = _signature(params, data)
     key = (program, repr(signature), XLA_EPOCHS)
     if key not in _functions:
         weights = sum(int(np.prod(p.shape)) for p in params)
         kit = _FUSED_KIT if weights > FUSED_UPDATE_WEIGHTS else _KIT
-        if XLA_EPOCHS and not program.lazy:
+        if _xla_epochs(program):
             kit = dataclasses.replace(kit, epoch=_xla_epoch)
         lock = None
         if program.lazy:
@@ -272,7 +268,7 @@ def _function(program, params, data):
 def run(program, data, specs, widths, initial_params, given=False):
     """Run the program; ``_loop.train``'s outputs as NumPy arrays."""
     params = initial_params(specs, widths)
-    if XLA_EPOCHS and not program.lazy:  # XLA compiles per shape
+    if _xla_epochs(program):  # XLA compiles per shape
         data = padded(data)
     logger = tf.get_logger()
     level = logger.level
