@@ -399,9 +399,9 @@ def test_copies_beyond_max_memory_mb_train_in_several_computations(
     calls = []
     group = _stacked._train_group
 
-    def counting(specs, *args):
-        calls.append(len(specs))
-        return group(specs, *args)
+    def counting(computation, *args):
+        calls.append(len(computation.specs))
+        return group(computation, *args)
 
     monkeypatch.setattr(_stacked, "_train_group", counting)
     est = MultiLabelMLPClassifier(epochs=3, random_state=0)

@@ -15,17 +15,13 @@ A solo fit is the same computation with one copy: for an integer seed, copy
 and updates as the solo fit of its rows.
 """
 
-import itertools
-
 import keras
 import numpy as np
 import scipy.sparse as sp
 
 from . import _progress, _segments
-from ._lazy import uses_lazy
-from ._losses import focusing_data
-from ._network import initial_weights
-from ._program import Program
+from ._ahead import compile_ahead
+from ._group import computation, n_weights
 from ._sparse import ell_arrays, ell_fits
 
 __all__ = ["STATIC_FIELDS", "train_stacked"]
@@ -129,8 +125,10 @@ def train_stacked(
         for members in groups.values()
         for chunk in _chunks(members, specs, max_memory_mb)
     ]
-    for members in chunks:
-        trained = _train_group(
+    backend = _backend()
+
+    def prepare(members):
+        return computation(
             [specs[k] for k in members],
             features,
             targets,
@@ -138,9 +136,21 @@ def train_stacked(
             [rows[k] for k in members],
             [val_rows[k] for k in members],
             verbose,
+            backend.in_turn,
             starts[members[0]] if len(members) == 1 else None,
             keep_state,
         )
+
+    upcoming = prepare(chunks[0]) if chunks else None
+    for i, members in enumerate(chunks):
+        group = upcoming
+        upcoming = prepare(chunks[i + 1]) if i + 1 < len(chunks) else None
+        # the next computation compiles while this one trains (``_ahead``)
+        ahead = compile_ahead(backend, upcoming)
+        try:
+            trained = _train_group(group, backend, verbose)
+        finally:
+            ahead.wait()
         for k, result in zip(members, trained):
             out[k] = result
     return out
@@ -154,12 +164,7 @@ def copy_bytes(spec):
     backward, dense inputs included (4 per unit).
     """
     widths = spec.widths
-    return 4 * (5 * _n_weights(widths) + 4 * spec.batch_size * sum(widths))
-
-
-def _n_weights(widths):
-    """Kernels and biases of layers ``widths`` (inputs, hidden..., outputs)."""
-    return sum(a * b + b for a, b in itertools.pairwise(widths))
+    return 4 * (5 * n_weights(widths) + 4 * spec.batch_size * sum(widths))
 
 
 def _chunks(members, specs, max_memory_mb):
@@ -190,135 +195,56 @@ def _targets(Y):
     return {"Y": np.asarray(Y, np.float32)}
 
 
-def _pad_rows(index_arrays):
-    sizes = np.array([len(r) for r in index_arrays], dtype=np.int32)
-    padded = np.zeros((len(index_arrays), max(int(sizes.max()), 1)), dtype=np.int32)
-    for k, r in enumerate(index_arrays):
-        padded[k, : len(r)] = r
-    return padded, sizes
-
-
-def _train_group(
-    specs,
-    features,
-    targets,
-    weights,
-    rows,
-    val_rows,
-    verbose,
-    start=None,
-    keep_state=False,
-):
-    spec0 = specs[0]
-    n = next(iter(targets.values())).shape[0]
-    n_hidden = len(spec0.hidden_layer_sizes)
-    widths = [max(s.hidden_layer_sizes[i] for s in specs) for i in range(n_hidden)]
-    padded_units = any(list(s.hidden_layer_sizes) != widths for s in specs)
-    early = spec0.early_stopping is not None
-    program = Program(
-        activation=spec0.activation,
-        optimizer=spec0.optimizer,
-        batch_size=spec0.batch_size,
-        epochs=max(s.epochs for s in specs),
-        n_hidden=n_hidden,
-        dropout=any(s.dropout > 0 for s in specs),
-        alpha=any(s.alpha > 0 for s in specs),
-        early_stopping=early,
-        padded_units=padded_units,
-        sparse_x="Xcols" in features,
-        single=len(specs) == 1,
-        masked="Y" in targets and bool(np.isnan(targets["Y"]).any()),
-        weighted=weights is not None,
-        pos_weighted=any(s.pos_weight is not None for s in specs),
-        report=bool(verbose),
-        resume=start is not None and "opt_state" in start,
-        keep_state=keep_state,
-        heads=spec0.heads,
-        focusing=spec0.loss.structure[0],
-        clipped=spec0.loss.structure[1],
-        lazy=uses_lazy(spec0.optimizer, "Xcols" in features),
-        sparse_y="Ycols" in targets,
-    )
-    train_rows, n_k = _pad_rows(rows)
-    vrows, v_k = _pad_rows([np.zeros(0, int) if v is None else v for v in val_rows])
-    data = {
-        **features,
-        **targets,
-        "w": np.ones(n, np.float32) if weights is None else weights,
-        "rows": train_rows,
-        "n_k": n_k,
-        "vrows": vrows,
-        "v_k": v_k,
-        "seeds": np.array([s.seed for s in specs], np.uint32),
-        "learning_rate": _floats(s.learning_rate for s in specs),
-        "dropout": _floats(s.dropout for s in specs),
-        "alpha": _floats(s.alpha for s in specs),
-        "epochs": np.array([s.epochs for s in specs], np.int32),
-        "patience": np.array(
-            [s.early_stopping.patience if early else 0 for s in specs], np.int32
-        ),
-        "min_delta": _floats(s.early_stopping.min_delta if early else 0 for s in specs),
-        "pos_weight": np.array(
-            [
-                np.ones(spec0.n_labels) if s.pos_weight is None else s.pos_weight
-                for s in specs
-            ],
-            np.float32,
-        ),
-        "unit_masks": [
-            np.array(
-                [np.arange(w) < s.hidden_layer_sizes[i] for s in specs], np.float32
-            )
-            for i, w in enumerate(widths)
-        ],
-    }
-    if program.focusing:
-        data.update(focusing_data([s.loss for s in specs]))
-    initial_params = _initial_params if start is None else _given(start["layers"])
-    if program.resume:
-        data["opt_state"] = [np.asarray(a, np.float32) for a in start["opt_state"]]
-        data["t0"] = np.array([start["t"]], np.float32)
-        data["epoch0"] = np.int32(start["epoch"])
+def _backend():
+    """The module that runs a computation on the Keras backend in use."""
     if keras.config.backend() == "jax":
-        from ._stacked_jax import in_turn, run
+        from . import _stacked_jax as backend
     else:
-        from ._stacked_tf import in_turn, run
-    turns = in_turn(program, len(specs))
+        from . import _stacked_tf as backend
+    return backend
+
+
+def _train_group(group, backend, verbose):
+    """Run one ``_group.Computation``; a ``(layers, history[, state])`` per copy."""
+    program, data, specs = group.program, group.data, group.specs
     listener = _progress.listener(
         abs(verbose),
         len(specs),
         program.epochs,
         terminal_only=verbose < 0,
-        in_turn=turns,
-    )
-    # copies trained in turn stop at their own epochs: no segments needed
-    segmented = (
-        early
-        and len(specs) > 1
-        and not turns
-        and not (program.report or program.resume or keep_state)
-        and int(n_k.max()) * _n_weights([spec0.n_features, *widths, spec0.n_labels])
-        >= _segments.SEGMENT_WORK
+        in_turn=group.turns,
     )
     try:
         with _progress.listening(listener) as number:
             data["listener"] = np.int32(number)
-            if segmented:
+            if group.segmented:
                 out = _segments.segments(
-                    run, program, data, specs, widths, initial_params
+                    backend.run,
+                    program,
+                    data,
+                    specs,
+                    group.widths,
+                    group.initial_params,
                 )
             else:
-                given = start is not None
-                out = run(program, data, specs, widths, initial_params, given)
+                out = backend.run(
+                    program,
+                    data,
+                    specs,
+                    group.widths,
+                    group.initial_params,
+                    group.given,
+                )
     finally:
         if listener is not None:
             listener.close()
+    early = program.early_stopping
     params, hist_loss, hist_val, epochs_run = out[:4]
     trained = [
         _unpack(spec, params, k, hist_loss, hist_val if early else None, epochs_run)
         for k, spec in enumerate(specs)
     ]
-    if not keep_state:
+    if not group.keep_state:
         return trained
     flat, t = out[4]
     epoch0 = int(data.get("epoch0", 0))
@@ -334,38 +260,6 @@ def _train_group(
         )
         for k, (layers, history) in enumerate(trained)
     ]
-
-
-def _given(layers):
-    """The ``initial_params`` of a training that starts from trained ``layers``."""
-    given = [np.asarray(a[None], np.float32) for k, b, _ in layers for a in (k, b)]
-
-    def initial_params(specs, widths):
-        return [a.copy() for a in given]
-
-    return initial_params
-
-
-def _floats(values):
-    return np.array(list(values), np.float32)
-
-
-def _initial_params(specs, widths):
-    """Stacked initial weights, each copy's zero-padded to the group's widths."""
-    full = [specs[0].n_features, *widths, specs[0].n_labels]
-    stacked = [
-        np.zeros((len(specs), *shape), np.float32)
-        for a, b in itertools.pairwise(full)
-        for shape in ((a, b), (b,))
-    ]
-    by_key = {}
-    for k, spec in enumerate(specs):
-        key = (spec.seed, spec.hidden_layer_sizes)
-        if key not in by_key:
-            by_key[key] = initial_weights(spec)
-        for target, w in zip(stacked, by_key[key]):
-            target[(k, *(slice(0, n) for n in w.shape))] = w
-    return stacked
 
 
 def _unpack(spec, params, k, hist_loss, hist_val, epochs_run):

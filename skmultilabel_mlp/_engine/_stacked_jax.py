@@ -257,46 +257,87 @@ _compiled = {
 }
 
 
-def _call(kind, *args, **static):
+#: programs compiled ahead of their call (``compile_ahead``), by ``_key``;
+#: the keys of programs already called, which need no compiling ahead
+_ahead = {}
+_called = set()
+_AHEAD_KEPT = 64
+
+
+def _key(kind, args, static):
+    leaves, tree = jax.tree_util.tree_flatten(args)
+    shapes = tuple((np.shape(a), np.result_type(a).str) for a in leaves)
+    return kind, tuple(sorted(static.items())), tree, shapes
+
+
+def _jitted(kind):
     """The jitted program, with the CPU options where this XLA knows them."""
     versions = _compiled[kind]
     if jax.default_backend() != "cpu" or versions.get("tuned") is None:
-        return versions["plain"](*args, **static)
+        return versions["plain"]
+    return versions["tuned"]
+
+
+def _call(kind, *args, **static):
+    key = _key(kind, args, static)
+    compiled = _ahead.get(key)
+    if compiled is not None:
+        return compiled(*args)
+    _called.add(key)
     try:
-        return versions["tuned"](*args, **static)
+        return _jitted(kind)(*args, **static)
     except jax.errors.JaxRuntimeError as exc:  # an XLA without these options
-        if "compile option" not in str(exc):
+        if (
+            "compile option" not in str(exc)
+            or _jitted(kind) is _compiled[kind]["plain"]
+        ):
             raise
-        versions["tuned"] = None
-        return versions["plain"](*args, **static)
+        _compiled[kind]["tuned"] = None
+        return _compiled[kind]["plain"](*args, **static)
+
+
+def _arguments(program, data, specs, widths, initial_params, given):
+    """What ``_call`` takes to run the program: its kind, arguments and statics."""
+    data = padded(data)
+    turn = "_in_turn" if in_turn(program, len(specs)) else ""
+    if program.padded_units or given:
+        params = initial_params(specs, widths)
+        return "given" + turn, (params, data), {"program": program}
+    kernels = [
+        kernel_inits(s.kernel_initializer, layer_seeds(s.seed, len(widths)))
+        for s in specs
+    ]
+    seeds = np.array([[seed for _, seed in k] for k in kernels], np.uint32)
+    static = {
+        "program": program,
+        "initializers": tuple(name for name, _ in kernels[0]),
+        "widths": specs[0].widths,
+    }
+    return "drawn" + turn, (seeds, data), static
+
+
+def compile_ahead(program, data, specs, widths, initial_params, given=False):
+    """Compile the program ``run`` would run on these arguments, without
+    running it (``_ahead``: from a thread, while another program trains)."""
+    kind, args, static = _arguments(program, data, specs, widths, initial_params, given)
+    key = _key(kind, args, static)
+    if key in _ahead or key in _called:
+        return
+    compiled = _jitted(kind).lower(*args, **static).compile()
+    while len(_ahead) >= _AHEAD_KEPT:
+        _ahead.pop(next(iter(_ahead)))
+    _ahead[key] = compiled
 
 
 def run(program, data, specs, widths, initial_params, given=False):
     """Run the program; ``_loop.train``'s outputs as NumPy arrays."""
-    data = padded(data)
-    turn = "_in_turn" if in_turn(program, len(specs)) else ""
+    kind, args, static = _arguments(program, data, specs, widths, initial_params, given)
     # tracing makes many small Python objects; with TensorFlow and Keras loaded
     # the collector's full passes over them cost more than the tracing itself
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if program.padded_units or given:
-            params = initial_params(specs, widths)
-            out = _call("given" + turn, params, data, program=program)
-        else:
-            kernels = [
-                kernel_inits(s.kernel_initializer, layer_seeds(s.seed, len(widths)))
-                for s in specs
-            ]
-            out = _call(
-                "drawn" + turn,
-                np.array([[seed for _, seed in k] for k in kernels], np.uint32),
-                data,
-                program=program,
-                initializers=tuple(name for name, _ in kernels[0]),
-                widths=specs[0].widths,
-            )
-        out = jax.device_get(out)
+        out = jax.device_get(_call(kind, *args, **static))
     finally:
         if collecting:
             gc.enable()

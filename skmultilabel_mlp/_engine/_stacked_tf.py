@@ -6,23 +6,28 @@ unknown (``None``), so a fit on another number of rows, with another seed or
 other hyper-parameter values reuses the traced graph instead of tracing anew;
 it is traced once per program and network shape.
 
-A run of epochs (their steps, validation losses, early stopping's
-bookkeeping) is one XLA computation (``XLA_EPOCHS``, ``_loop.Kit.epoch``),
-called from the graph's loop over epochs, where the report to the host stays:
-one epoch a run where the program reports, every epoch in one run otherwise,
-the same compiled computation either way. XLA compiles per shape, so the rows
+A silent training is one XLA computation, its loop over epochs included
+(``_whole``). A training that reports to the host after each epoch runs its
+epochs (their steps, validation losses, early stopping's bookkeeping) as XLA
+computations (``XLA_EPOCHS``, ``_loop.Kit.epoch``), one epoch a call, from the
+graph's loop over epochs, where the report stays; both run the same epochs
+(a test holds them equal bit for bit). XLA compiles per shape, so the rows
 are padded to buckets (``_buckets``) as on JAX. Measured on 2 cores (AMD
 EPYC, TensorFlow 2.21, oneDNN off): a later tutorial fit took 0.038-0.048 s
-with one XLA run, 0.055-0.066 s with a run per epoch and 0.26-0.40 s as a
+as one computation, 0.055-0.066 s with a call per epoch and 0.26-0.40 s as a
 plain graph (a step is a few hundred tiny operations, each paying the graph
-executor's overhead, which XLA fuses away); a first fit 1.1-1.3 s against
-0.80 s (compiling).
+executor's overhead, which XLA fuses away); a first fit 0.87-0.92 s as one
+computation, 1.05-1.16 s with the graph's loop around XLA epochs and 0.60-0.64
+s as a plain graph (tracing, then compiling). ``compile_ahead`` compiles the
+next computation of a search while one trains (``_ahead``).
 The copies of a computation train in turn (``in_turn``), each the solo fit's
 function on the solo fit's shapes. Lazy programs (``_lazy``: the row store's
 variables) stay plain graphs.
 """
 
+import contextlib
 import dataclasses
+import itertools
 import threading
 
 import numpy as np
@@ -32,7 +37,7 @@ from . import _loop, _optim, _progress
 from ._buckets import padded
 from ._program import copies_may_take_turns
 
-__all__ = ["in_turn", "run"]
+__all__ = ["compile_ahead", "in_turn", "run"]
 
 _functions = {}
 
@@ -185,19 +190,7 @@ def in_turn(program, n_copies):
 def _in_turn(program, params, data):
     """``_loop.train``'s outputs of K copies, each trained alone (``in_turn``)."""
     solo = dataclasses.replace(program, single=True)
-    outs = []
-    for k in range(params[0].shape[0]):
-        data_k = {
-            key: (
-                [m[k : k + 1] for m in value]
-                if isinstance(value, list)
-                else value[k : k + 1]
-            )
-            if key in _loop.PER_COPY
-            else value
-            for key, value in data.items()
-        }
-        outs.append(_call(solo, [p[k : k + 1] for p in params], data_k))
+    outs = [_call(solo, *_copy(k, params, data)) for k in range(params[0].shape[0])]
     params_k, hist_loss, hist_val, epochs_run = zip(*outs)
     return (
         [np.concatenate(layer) for layer in zip(*params_k)],
@@ -205,6 +198,21 @@ def _in_turn(program, params, data):
         np.concatenate(hist_val, axis=1),
         np.concatenate(epochs_run),
     )
+
+
+def _copy(k, params, data):
+    """Copy ``k``'s weights and data: the ``_loop.PER_COPY`` entries cut to it."""
+    data_k = {
+        key: (
+            [m[k : k + 1] for m in value]
+            if isinstance(value, list)
+            else value[k : k + 1]
+        )
+        if key in _loop.PER_COPY
+        else value
+        for key, value in data.items()
+    }
+    return [p[k : k + 1] for p in params], data_k
 
 
 def _spec(name, array):
@@ -242,27 +250,100 @@ def _xla_epochs(program):
     return XLA_EPOCHS and not program.lazy
 
 
+def _whole(program):
+    """Whether the whole training of ``program`` is one XLA computation.
+
+    So it is where nothing reports to the host after an epoch: the loop over
+    epochs goes inside the computation, with no graph around it to trace and
+    optimise (the tutorial's first fit 0.87-0.92 s instead of 1.05-1.16 s).
+    """
+    return _xla_epochs(program) and not program.report
+
+
+_lock = threading.Lock()
+
+
 def _function(program, params, data):
     signature = _signature(params, data)
     key = (program, repr(signature), XLA_EPOCHS)
-    if key not in _functions:
-        weights = sum(int(np.prod(p.shape)) for p in params)
-        kit = _FUSED_KIT if weights > FUSED_UPDATE_WEIGHTS else _KIT
-        if _xla_epochs(program):
-            kit = dataclasses.replace(kit, epoch=_xla_epoch)
-        lock = None
-        if program.lazy:
-            K, d, h = params[0].shape
-            kit = dataclasses.replace(kit, rows=_VariableRows((K * d, h)))
-            lock = kit.rows.lock
-
-        def train(params, data):
-            return _loop.train(params, data, program, kit)
-
-        # the loops are explicit (keras.ops.while_loop): no AutoGraph rewriting
-        function = tf.function(train, input_signature=signature, autograph=False)
-        _functions[key] = (function, lock)
+    with _lock:  # a thread may be compiling ahead (``compile_ahead``)
+        if key not in _functions:
+            _functions[key] = _new_function(program, params, signature)
     return _functions[key]
+
+
+def _new_function(program, params, signature):
+    weights = sum(int(np.prod(p.shape)) for p in params)
+    kit = _FUSED_KIT if weights > FUSED_UPDATE_WEIGHTS else _KIT
+    whole = _whole(program)
+    if _xla_epochs(program):
+        # whole, the epoch is the loop's body as it is (a loop of runs of
+        # epochs inside the computation took 0.15 s more to compile)
+        kit = dataclasses.replace(kit, epoch=None if whole else _xla_epoch)
+    lock = None
+    if program.lazy:
+        K, d, h = params[0].shape
+        kit = dataclasses.replace(kit, rows=_VariableRows((K * d, h)))
+        lock = kit.rows.lock
+
+    def train(params, data):
+        return _loop.train(params, data, program, kit)
+
+    # the loops are explicit (keras.ops.while_loop): no AutoGraph rewriting
+    function = tf.function(
+        train, input_signature=signature, autograph=False, jit_compile=whole or None
+    )
+    return function, lock
+
+
+def compile_ahead(program, data, specs, widths, initial_params, given=False):
+    """Compile the XLA computation ``run`` would run on these arguments
+    (``_ahead``: from a thread, while another computation trains).
+
+    TensorFlow compiles on a call: this calls it on the same shapes with no
+    epoch to run. Only whole-training computations (``_whole``) compile ahead.
+    """
+    if not _whole(program):
+        return
+    full = [specs[0].n_features, *widths, specs[0].n_labels]
+    params = [  # only their shapes matter
+        np.zeros((len(specs), *shape), np.float32)
+        for a, b in itertools.pairwise(full)
+        for shape in ((a, b), (b,))
+    ]
+    data = {**padded(data), "epochs": np.zeros_like(data["epochs"])}
+    if in_turn(program, len(specs)):  # the first copy's solo program
+        program = dataclasses.replace(program, single=True)
+        params, data = _copy(0, params, data)
+    function, _ = _function(program, params, data)
+    with _quiet():
+        function(params, data)
+
+
+_quiet_lock = threading.Lock()
+_quiet_depth = [0, None]
+
+
+@contextlib.contextmanager
+def _quiet():
+    """TensorFlow's logger at ERROR while any thread of ours runs a function.
+
+    One function per program and shape is the design, not accidental
+    retracing: TensorFlow's retracing warning stays out of the user's log.
+    """
+    logger = tf.get_logger()
+    with _quiet_lock:
+        if _quiet_depth[0] == 0:
+            _quiet_depth[1] = logger.level
+            logger.setLevel("ERROR")
+        _quiet_depth[0] += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_depth[0] -= 1
+            if _quiet_depth[0] == 0:
+                logger.setLevel(_quiet_depth[1])
 
 
 def run(program, data, specs, widths, initial_params, given=False):
@@ -270,17 +351,10 @@ def run(program, data, specs, widths, initial_params, given=False):
     params = initial_params(specs, widths)
     if _xla_epochs(program):  # XLA compiles per shape
         data = padded(data)
-    logger = tf.get_logger()
-    level = logger.level
-    # one function per program and shape is the design, not accidental
-    # retracing: keep TensorFlow's retracing warning out of the user's log
-    logger.setLevel("ERROR")
-    try:
+    with _quiet():
         if in_turn(program, len(specs)):
             return _in_turn(program, params, data)
         return _call(program, params, data)
-    finally:
-        logger.setLevel(level)
 
 
 def _call(program, params, data):
