@@ -37,7 +37,7 @@ from ._losses import FOCUSING_KEYS
 from ._objective import batch_loss, gather_x, validation_loss
 from ._program import Carry, Program
 
-__all__ = ["PER_COPY", "Carry", "Program", "train"]
+__all__ = ["PER_COPY", "Carry", "Program", "one_copy", "train"]
 
 
 #: the data of ``_loop.train`` with one entry per copy on its first axis
@@ -57,6 +57,20 @@ PER_COPY = (
     "unit_masks",
     *FOCUSING_KEYS,
 )
+
+
+def one_copy(data, k):
+    """Copy ``k``'s ``data``: the ``PER_COPY`` entries cut to it, the rest shared."""
+    return {
+        key: (
+            [m[k : k + 1] for m in value]
+            if isinstance(value, list)
+            else value[k : k + 1]
+        )
+        if key in PER_COPY
+        else value
+        for key, value in data.items()
+    }
 
 
 @dataclass(frozen=True)

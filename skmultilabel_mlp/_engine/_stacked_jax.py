@@ -17,9 +17,11 @@ What makes it fast on a CPU, measured with ``jax.profiler`` (2 cores):
 - XLA compiles at optimisation level 1 without its new fusion emitters (a
   first cross-validation 1.85 -> 1.07 s, later ones 0.54 -> 0.43 s).
 
-Stacked copies train one after another inside the one program
-(``jax.lax.map`` over the copies, see ``in_turn``): each copy runs the solo
-fit's computation on the solo fit's shapes, so it is that fit bit for bit.
+Stacked copies train one after another (``in_turn``), each a call of the solo
+fit's compiled program on the solo fit's shapes, so it is that fit bit for
+bit, and a search's refit of its best candidate finds that program compiled
+(inside one program, as a ``jax.lax.map`` over the copies, the refit compiled
+one more: the tutorial search's first call took 5.1 s instead of 4.5 s).
 Batched as one ``(K, ...)`` computation, XLA's code for the whole program
 depended on K: 39 of 300 tutorial probabilities of 10 stacked copies differed
 from their solo fits' by up to 5.8e-8 after 2 full-batch epochs, and 3 of 120
@@ -179,53 +181,12 @@ COPIES_IN_TURN = True
 
 
 def in_turn(program, n_copies):
-    """Whether the copies of a computation train one after another (``_in_turn``).
+    """Whether the copies of a computation train one after another (``run``).
 
     Copies padded to a wider network, and trainings that go on from a saved
     state (one copy each), train as one batched computation.
     """
     return COPIES_IN_TURN and n_copies > 1 and copies_may_take_turns(program)
-
-
-def _in_turn(train, first, data, program, **static):
-    """``train(first_k, data_k, program=solo, **static)`` for each copy, in turn.
-
-    ``first`` holds the per-copy inputs of the weights (their seeds or the
-    given weights), copies on the first axis; every array of ``data`` in
-    ``_loop.PER_COPY`` is cut to one copy, the rest is shared. The outputs are
-    stacked as the batched program's: weights ``(K, ...)``, histories
-    ``(E, K)``, epochs run ``(K,)``.
-    """
-    shared = {k: v for k, v in data.items() if k not in _loop.PER_COPY}
-    per_copy = {k: v for k, v in data.items() if k in _loop.PER_COPY}
-    solo = dataclasses.replace(program, single=True)
-
-    def one(args):
-        first_k, data_k = jax.tree_util.tree_map(lambda a: a[None], args)
-        return train(first_k, {**shared, **data_k}, program=solo, **static)
-
-    params, hist_loss, hist_val, epochs_run = jax.lax.map(one, (first, per_copy))
-    return (
-        [p[:, 0] for p in params],
-        hist_loss[..., 0].T,
-        hist_val[..., 0].T,
-        epochs_run[:, 0],
-    )
-
-
-def _train_in_turn(params, data, *, program):
-    return _in_turn(_train, params, data, program)
-
-
-def _train_drawn_in_turn(kernel_seeds, data, *, program, initializers, widths):
-    return _in_turn(
-        _train_drawn,
-        kernel_seeds,
-        data,
-        program,
-        initializers=initializers,
-        widths=widths,
-    )
 
 
 # XLA's CPU backend at optimisation level 1 and without its new fusion
@@ -252,8 +213,6 @@ def _jit(fn, static):
 _compiled = {
     "given": _jit(_train, ("program",)),
     "drawn": _jit(_train_drawn, ("program", "initializers", "widths")),
-    "given_in_turn": _jit(_train_in_turn, ("program",)),
-    "drawn_in_turn": _jit(_train_drawn_in_turn, ("program", "initializers", "widths")),
 }
 
 
@@ -297,12 +256,11 @@ def _call(kind, *args, **static):
 
 
 def _arguments(program, data, specs, widths, initial_params, given):
-    """What ``_call`` takes to run the program: its kind, arguments and statics."""
-    data = padded(data)
-    turn = "_in_turn" if in_turn(program, len(specs)) else ""
+    """What ``_call`` takes to run the program on (padded) ``data``: its kind,
+    arguments and statics."""
     if program.padded_units or given:
         params = initial_params(specs, widths)
-        return "given" + turn, (params, data), {"program": program}
+        return "given", (params, data), {"program": program}
     kernels = [
         kernel_inits(s.kernel_initializer, layer_seeds(s.seed, len(widths)))
         for s in specs
@@ -313,13 +271,33 @@ def _arguments(program, data, specs, widths, initial_params, given):
         "initializers": tuple(name for name, _ in kernels[0]),
         "widths": specs[0].widths,
     }
-    return "drawn" + turn, (seeds, data), static
+    return "drawn", (seeds, data), static
+
+
+def _calls(program, data, specs, widths, initial_params, given):
+    """The ``_arguments`` of each call that trains these copies: one call,
+    or, in turn, the solo program once per copy on the copy's data."""
+    data = padded(data)
+    if not in_turn(program, len(specs)):
+        return [_arguments(program, data, specs, widths, initial_params, given)]
+    solo = dataclasses.replace(program, single=True)
+    return [
+        _arguments(
+            solo,
+            _loop.one_copy(data, k),
+            specs[k : k + 1],
+            widths,
+            initial_params,
+            given,
+        )
+        for k in range(len(specs))
+    ]
 
 
 def compile_ahead(program, data, specs, widths, initial_params, given=False):
     """Compile the program ``run`` would run on these arguments, without
     running it (``_ahead``: from a thread, while another program trains)."""
-    kind, args, static = _arguments(program, data, specs, widths, initial_params, given)
+    kind, args, static = _calls(program, data, specs, widths, initial_params, given)[0]
     key = _key(kind, args, static)
     if key in _ahead or key in _called:
         return
@@ -330,15 +308,31 @@ def compile_ahead(program, data, specs, widths, initial_params, given=False):
 
 
 def run(program, data, specs, widths, initial_params, given=False):
-    """Run the program; ``_loop.train``'s outputs as NumPy arrays."""
-    kind, args, static = _arguments(program, data, specs, widths, initial_params, given)
+    """Run the program; ``_loop.train``'s outputs as NumPy arrays.
+
+    Copies in turn are one call each (dispatched before any is waited for),
+    their outputs stacked as one batched call's: weights ``(K, ...)``,
+    histories ``(E, K)``, epochs run ``(K,)``.
+    """
+    calls = _calls(program, data, specs, widths, initial_params, given)
     # tracing makes many small Python objects; with TensorFlow and Keras loaded
     # the collector's full passes over them cost more than the tracing itself
     collecting = gc.isenabled()
     gc.disable()
     try:
-        out = jax.device_get(_call(kind, *args, **static))
+        outs = jax.device_get(
+            [_call(kind, *args, **static) for kind, args, static in calls]
+        )
     finally:
         if collecting:
             gc.enable()
-    return jax.tree_util.tree_map(np.asarray, tuple(out))
+    outs = [jax.tree_util.tree_map(np.asarray, tuple(out)) for out in outs]
+    if len(outs) == 1:
+        return outs[0]
+    params, hist_loss, hist_val, epochs_run = zip(*outs)
+    return (
+        [np.concatenate(layer) for layer in zip(*params)],
+        np.concatenate(hist_loss, axis=1),
+        np.concatenate(hist_val, axis=1),
+        np.concatenate(epochs_run),
+    )

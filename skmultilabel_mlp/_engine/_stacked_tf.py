@@ -201,18 +201,8 @@ def _in_turn(program, params, data):
 
 
 def _copy(k, params, data):
-    """Copy ``k``'s weights and data: the ``_loop.PER_COPY`` entries cut to it."""
-    data_k = {
-        key: (
-            [m[k : k + 1] for m in value]
-            if isinstance(value, list)
-            else value[k : k + 1]
-        )
-        if key in _loop.PER_COPY
-        else value
-        for key, value in data.items()
-    }
-    return [p[k : k + 1] for p in params], data_k
+    """Copy ``k``'s weights and data (``_loop.one_copy``)."""
+    return [p[k : k + 1] for p in params], _loop.one_copy(data, k)
 
 
 def _spec(name, array):
