@@ -5,6 +5,8 @@ are the same with and without it, and a failure while compiling ahead only
 leaves the call to compile (and to report what is wrong) itself.
 """
 
+import collections
+
 import keras
 import numpy as np
 import pytest
@@ -86,6 +88,15 @@ def test_the_next_computation_compiles_ahead_and_trains_the_same_networks(
     _assert_same(ahead, plain)
 
 
+def test_data_past_the_bound_does_not_compile_ahead(monkeypatch):
+    backend = _backend()
+    compiled = []
+    monkeypatch.setattr(backend, "compile_ahead", lambda *a: compiled.append(1))
+    monkeypatch.setattr(_ahead, "AHEAD_MAX_BYTES", 1000)  # the data: ~2 kB
+    _train(monkeypatch, True)
+    assert compiled == []
+
+
 def test_a_failure_while_compiling_ahead_leaves_the_call_to_compile(monkeypatch):
     backend = _backend()
     failures = []
@@ -111,7 +122,7 @@ def test_a_program_compiled_ahead_is_not_compiled_again(monkeypatch):
 
     from skmultilabel_mlp._engine import _stacked_jax
 
-    monkeypatch.setattr(_stacked_jax, "_ahead", {})
+    monkeypatch.setattr(_stacked_jax, "_ahead", collections.OrderedDict())
     monkeypatch.setattr(_stacked_jax, "_called", set())
     compiles = []
 

@@ -244,7 +244,7 @@ def test_jax_engine_falls_back_when_xla_lacks_the_cpu_options(
     }
     monkeypatch.setattr(_stacked_jax, "_compiled", compiled)
     np.testing.assert_allclose(cross_val_score(est, X, Y, cv=3), expected)
-    # the folds train in turn in one program; it is not tried again
+    # the folds train in turn, a call each; the options are not tried again
     assert compiled["drawn"]["tuned"] is None
 
 

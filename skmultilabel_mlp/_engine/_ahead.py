@@ -10,12 +10,18 @@ finds its program compiled. The compiled program is the one the call would
 have compiled itself, so the results are the same either way.
 """
 
+import logging
 import threading
 
 __all__ = ["COMPILE_AHEAD", "compile_ahead"]
 
 #: compile the next computation of a ``train_stacked`` call in a thread
 COMPILE_AHEAD = True
+#: no compiling ahead for data past this size: the thread's padded copy of it
+#: would add to the fit's memory, and its training dwarfs a compilation
+AHEAD_MAX_BYTES = 256 * 2**20
+
+_log = logging.getLogger(__name__)
 
 
 class _Thread:
@@ -32,8 +38,8 @@ class _Thread:
     def _run(fn, args):
         try:
             fn(*args)
-        except Exception:
-            pass  # the computation's own call compiles it, and raises there
+        except Exception:  # the computation's own call compiles it, and raises
+            _log.debug("compiling ahead failed", exc_info=True)
 
     def wait(self):
         self._thread.join()
@@ -49,11 +55,13 @@ def compile_ahead(backend, group):
 
     Returns an object whose ``wait()`` blocks until that is done; nothing is
     started where ``COMPILE_AHEAD`` is off, the backend cannot compile without
-    running, or the computation is segmented (``_segments``: programs of
-    shapes known only as it goes).
+    running, the computation is segmented (``_segments``: programs of
+    shapes known only as it goes) or its data is past ``AHEAD_MAX_BYTES``.
     """
     ahead = getattr(backend, "compile_ahead", None)
     if not COMPILE_AHEAD or group is None or group.segmented or ahead is None:
+        return _Nothing()
+    if _nbytes(group.data) > AHEAD_MAX_BYTES:
         return _Nothing()
     args = (
         group.program,
@@ -64,3 +72,10 @@ def compile_ahead(backend, group):
         group.given,
     )
     return _Thread(ahead, args)
+
+
+def _nbytes(data):
+    return sum(
+        sum(m.nbytes for m in value) if isinstance(value, list) else value.nbytes
+        for value in data.values()
+    )

@@ -1,7 +1,8 @@
 """The training program of ``_loop`` on JAX: one ``jax.jit``, gradients by ``jax.grad``.
 
 Chosen by ``_stacked.train_stacked`` when Keras runs on the JAX backend. The
-whole training, initial weights included, is one compiled call. Shapes are
+whole training of a computation's copies, initial weights included, is one
+compiled call (one per copy where they train in turn). Shapes are
 padded to buckets (``_buckets``: at most 1/8 more rows) so that another number
 of rows reuses the compiled program instead of compiling a new one.
 
@@ -29,8 +30,10 @@ fold scores of the tutorial search flipped. In turn, each copy also stops at
 its own epoch instead of riding masked until the group's last one stops.
 """
 
+import collections
 import dataclasses
 import gc
+import threading
 
 import jax
 import jax.numpy as jnp
@@ -42,7 +45,7 @@ from ._buckets import padded
 from ._network import kernel_inits, layer_seeds
 from ._program import copies_may_take_turns
 
-__all__ = ["in_turn", "run"]
+__all__ = ["compile_ahead", "in_turn", "run"]
 
 
 def _t(a):
@@ -216,17 +219,31 @@ _compiled = {
 }
 
 
-#: programs compiled ahead of their call (``compile_ahead``), by ``_key``;
-#: the keys of programs already called, which need no compiling ahead
-_ahead = {}
+#: programs compiled ahead of their call (``compile_ahead``), by ``_key``,
+#: the most recently used last; the keys of programs being compiled ahead
+#: (an event set when done) and of programs already called (jit's own cache)
+_ahead = collections.OrderedDict()
+_pending = {}
 _called = set()
 _AHEAD_KEPT = 64
+_lock = threading.Lock()
 
 
 def _key(kind, args, static):
+    """What decides the program of a call: its kind, statics, argument shapes
+    and JAX's trace settings (a thread's own, such as ``enable_x64`` or
+    ``default_matmul_precision`` used as a context), as ``jax.jit``'s cache."""
     leaves, tree = jax.tree_util.tree_flatten(args)
     shapes = tuple((np.shape(a), np.result_type(a).str) for a in leaves)
-    return kind, tuple(sorted(static.items())), tree, shapes
+    return kind, tuple(sorted(static.items())), tree, shapes, _trace_context()
+
+
+def _trace_context():
+    try:
+        from jax._src.config import trace_context
+    except ImportError:  # another JAX: its settings unknown here
+        return None
+    return trace_context()
 
 
 def _jitted(kind):
@@ -239,10 +256,21 @@ def _jitted(kind):
 
 def _call(kind, *args, **static):
     key = _key(kind, args, static)
-    compiled = _ahead.get(key)
+    with _lock:
+        pending = _pending.get(key)
+    if pending is not None:  # being compiled ahead: wait for it
+        pending.wait()
+    with _lock:
+        compiled = _ahead.get(key)
+        if compiled is None:
+            _called.add(key)
+        else:
+            _ahead.move_to_end(key)
     if compiled is not None:
-        return compiled(*args)
-    _called.add(key)
+        try:
+            return compiled(*args)
+        except TypeError:  # arguments it was not compiled for: jit decides
+            pass
     try:
         return _jitted(kind)(*args, **static)
     except jax.errors.JaxRuntimeError as exc:  # an XLA without these options
@@ -296,15 +324,27 @@ def _calls(program, data, specs, widths, initial_params, given):
 
 def compile_ahead(program, data, specs, widths, initial_params, given=False):
     """Compile the program ``run`` would run on these arguments, without
-    running it (``_ahead``: from a thread, while another program trains)."""
+    running it (``_ahead``: from a thread, while another program trains).
+
+    A call of the same program meanwhile waits for it instead of compiling it
+    a second time.
+    """
     kind, args, static = _calls(program, data, specs, widths, initial_params, given)[0]
     key = _key(kind, args, static)
-    if key in _ahead or key in _called:
-        return
-    compiled = _jitted(kind).lower(*args, **static).compile()
-    while len(_ahead) >= _AHEAD_KEPT:
-        _ahead.pop(next(iter(_ahead)))
-    _ahead[key] = compiled
+    with _lock:
+        if key in _ahead or key in _called or key in _pending:
+            return
+        done = _pending[key] = threading.Event()
+    try:
+        compiled = _jitted(kind).lower(*args, **static).compile()
+        with _lock:
+            while len(_ahead) >= _AHEAD_KEPT:
+                _ahead.popitem(last=False)
+            _ahead[key] = compiled
+    finally:
+        with _lock:
+            del _pending[key]
+        done.set()
 
 
 def run(program, data, specs, widths, initial_params, given=False):
