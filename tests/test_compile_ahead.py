@@ -139,3 +139,32 @@ def test_a_program_compiled_ahead_is_not_compiled_again(monkeypatch):
         jax.monitoring.unregister_event_duration_listener(listen)
     assert len(_stacked_jax._ahead) == len(WIDTHS) - 1
     assert len(compiles) == len(WIDTHS)
+
+
+@pytest.mark.skipif(
+    keras.config.backend() != "tensorflow",
+    reason="TensorFlow's functions count their traces",
+)
+def test_tensorflow_traces_each_program_once_when_compiled_ahead(monkeypatch):
+    """On TensorFlow, the call runs the function the thread compiled ahead
+    (on the same shapes, with no epoch to run): each of the three programs is
+    traced once, and the two compiled ahead were traced by the thread."""
+    import threading
+
+    from skmultilabel_mlp._engine import _stacked_tf
+
+    monkeypatch.setattr(_stacked_tf, "_functions", {})
+    tracers = []
+    new_function = _stacked_tf._new_function
+
+    def counting(program, params, signature):
+        tracers.append(threading.current_thread().name)
+        return new_function(program, params, signature)
+
+    monkeypatch.setattr(_stacked_tf, "_new_function", counting)
+    monkeypatch.setattr(_ahead, "COMPILE_AHEAD", True)
+    _stacked.train_stacked(*_fits(epochs=5))  # epochs no other test here uses
+    functions = [f for f, _ in _stacked_tf._functions.values()]
+    assert len(functions) == len(WIDTHS)
+    assert [f.experimental_get_tracing_count() for f in functions] == [1, 1, 1]
+    assert tracers.count("skmultilabel-mlp-compile-ahead") == len(WIDTHS) - 1
