@@ -249,6 +249,45 @@ def test_jax_engine_falls_back_when_xla_lacks_the_cpu_options(
 
 
 @jax_only
+def test_jax_programs_of_sparse_rows_compile_with_the_scatter_options(monkeypatch):
+    """Sparse rows' programs take ``_SCATTER_OPTIONS`` (XLA's fusion emitters
+    run their gradient's scatter as one kernel), dense rows' the tuned ones;
+    the same network either way as before: sparse rows equal dense ones."""
+    import scipy.sparse as sp
+
+    from skmultilabel_mlp import MultiLabelMLPClassifier
+    from skmultilabel_mlp._engine import _stacked_jax
+
+    used = []
+
+    def spy(version, jitted):
+        def call(*args, **static):
+            used.append(version)
+            return jitted(*args, **static)
+
+        call.lower = jitted.lower
+        return call
+
+    compiled = {
+        kind: {version: spy(version, f) for version, f in v.items()}
+        for kind, v in _stacked_jax._compiled.items()
+    }
+    monkeypatch.setattr(_stacked_jax, "_compiled", compiled)
+    monkeypatch.setattr(_stacked_jax, "_ahead", {})
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 6)).astype(np.float32)
+    X[X < 0.5] = 0
+    Y = (rng.uniform(size=(40, 3)) < 0.4).astype(int)
+    est = MultiLabelMLPClassifier((5,), epochs=4, batch_size=8, random_state=0)
+    dense = est.fit(X, Y).predict_proba(X)
+    assert used == ["tuned"]
+    sparse = est.fit(sp.csr_matrix(X), Y).predict_proba(X)
+    assert used == ["tuned", "scatter"]
+    assert _stacked_jax._SCATTER_OPTIONS["xla_cpu_use_fusion_emitters"] is True
+    np.testing.assert_allclose(sparse, dense, atol=1e-5)
+
+
+@jax_only
 def test_jax_engine_reraises_other_xla_errors(monkeypatch, multilabel_data):
     import jax
 
