@@ -2,8 +2,8 @@
 
 Peak memory, Keras' import timed on its own, a timed call, each epoch's
 seconds through the engine's per-epoch host callback, the compiled GEMM rate
-on given shapes, the time of one training step's products, and random CSR
-rows built directly.
+on given shapes, the time of one training step's products and of one
+exact-Adam update of a first kernel, and random CSR rows built directly.
 """
 
 import resource
@@ -13,6 +13,7 @@ import numpy as np
 
 __all__ = [
     "epoch_seconds",
+    "exact_first_update_seconds",
     "gemm_rate",
     "keras_import_seconds",
     "peak_mb",
@@ -154,6 +155,73 @@ def step_products_seconds(products, repeats=20, trials=5):
         go()
         seconds.append(time.perf_counter() - start)
     return float(np.median(seconds)) / (repeats + 1)
+
+
+def exact_first_update_seconds(d, h, slots, repeats=20, rounds=5):
+    """Seconds of one exact-Adam step of a (d, h) first kernel alone.
+
+    The batch's ``slots`` gradient rows scattered into a dense (d, h)
+    gradient and Adam's rule over the kernel and both moments, ``repeats``
+    steps in one loop compiled as one XLA computation of the backend, the
+    arrays carried through the loop (as the engine carries them). An exact
+    step cannot cost less: every weight and both its moments are read and
+    written at every step. The median of ``rounds`` rounds.
+    """
+    import keras
+
+    rng = np.random.default_rng(1)
+    W0 = rng.normal(size=(d, h)).astype(np.float32)
+    cols = rng.integers(0, d, size=(slots,)).astype(np.int32)
+    rows = rng.normal(size=(slots, h)).astype(np.float32)
+
+    def rule(W, m, v, g, t):
+        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        rate = 1e-3 * (1 - 0.999**t) ** 0.5 / (1 - 0.9**t)
+        return W - rate * m / ((v**0.5) + 1e-7), m, v
+
+    if keras.config.backend() == "jax":
+        import jax
+        import jax.numpy as jnp
+
+        @jax.jit
+        def steps(W, m, v, n):
+            def body(i, state):
+                g = jnp.zeros((d, h), jnp.float32).at[cols].add(rows)
+                return rule(*state, g, (i + 1).astype(jnp.float32))
+
+            return jax.lax.fori_loop(0, n, body, (W, m, v))
+
+        start = (jnp.asarray(W0), jnp.zeros((d, h)), jnp.zeros((d, h)))
+
+        def run(n):
+            steps(*start, n)[0].block_until_ready()
+    else:
+        import tensorflow as tf
+
+        cols_t, rows_t = tf.constant(cols[:, None]), tf.constant(rows)
+
+        @tf.function(jit_compile=True)
+        def steps(W, m, v, n):
+            def body(i, W, m, v):
+                g = tf.scatter_nd(cols_t, rows_t, (d, h))
+                return (i + 1, *rule(W, m, v, g, tf.cast(i + 1, tf.float32)))
+
+            return tf.while_loop(lambda i, *a: i < n, body, (0, W, m, v))[1:]
+
+        start = (tf.constant(W0), tf.zeros((d, h)), tf.zeros((d, h)))
+
+        def run(n):
+            steps(*start, tf.constant(n))[0].numpy()
+
+    run(2)
+    times = []
+    for _ in range(rounds):  # 3n steps against n: the call's own cost cancels
+        began = time.perf_counter()
+        run(repeats)
+        middle = time.perf_counter()
+        run(3 * repeats)
+        times.append((time.perf_counter() - middle) - (middle - began))
+    return float(np.median(times)) / (2 * repeats)
 
 
 def random_csr(rng, n_rows, n_cols, per_row, dtype=np.float32):

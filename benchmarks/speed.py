@@ -59,6 +59,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _timing import (
     epoch_seconds,
+    exact_first_update_seconds,
     keras_import_seconds,
     peak_mb,
     random_csr,
@@ -325,28 +326,28 @@ def case_large(rounds=5):
 def case_sparse(optimizer="adam"):
     from skmultilabel_mlp import MultiLabelMLPClassifier
 
-    n, d, L = 50_000, 50_000, 2000
+    n, d, L, h, batch, per_row = 50_000, 50_000, 2000, 256, 256, 50
     rng = np.random.default_rng(0)
-    X = random_csr(rng, n, d, per_row=50)  # 0.1% density
+    X = random_csr(rng, n, d, per_row=per_row)  # 0.1% density
     Y = random_csr(rng, n, L, per_row=10)  # 0.5% density
     Y.data[:] = 1
     before = peak_mb()
     clf = MultiLabelMLPClassifier(
-        (256,), batch_size=256, epochs=2, random_state=0, verbose=1, optimizer=optimizer
+        (h,), batch_size=batch, epochs=2, random_state=0, verbose=1, optimizer=optimizer
     )
     seconds = epoch_seconds(lambda: clf.fit(X, Y))
     peak = peak_mb()  # before the floor's own arrays
     # an exact-Adam epoch's floor: the output layer's three products and the
     # first kernel's dense gradient and update, at this process's rates (the
     # sparse product, the loss and the output layer's update are left out)
-    steps, h, batch = -(-n // 256), 256, 256
+    steps = -(-n // batch)
     products = [
         ((batch, h), (h, L), False, False),
         ((batch, h), (batch, L), True, False),
         ((batch, L), (h, L), False, True),
     ]
     gemms = steps * step_products_seconds(products)
-    update = steps * exact_first_update_seconds(d, h, batch * 50)
+    update = steps * exact_first_update_seconds(d, h, batch * per_row)
     return {
         "first_epoch_seconds": seconds[0],
         "seconds_per_epoch": seconds[1],
@@ -360,73 +361,6 @@ def case_sparse(optimizer="adam"):
         "nnz_X": int(X.nnz),
         "nnz_Y": int(Y.nnz),
     }
-
-
-def exact_first_update_seconds(d, h, slots, repeats=20, rounds=5):
-    """Seconds of one exact-Adam step of a (d, h) first kernel alone.
-
-    The batch's ``slots`` gradient rows scattered into a dense (d, h)
-    gradient and Adam's rule over the kernel and both moments, ``repeats``
-    steps in one loop compiled as one XLA computation of the backend, the
-    arrays carried through the loop (as the engine carries them). An exact
-    step cannot cost less: every weight and both its moments are read and
-    written at every step. The median of ``rounds`` rounds.
-    """
-    import keras
-
-    rng = np.random.default_rng(1)
-    W0 = rng.normal(size=(d, h)).astype(np.float32)
-    cols = rng.integers(0, d, size=(slots,)).astype(np.int32)
-    rows = rng.normal(size=(slots, h)).astype(np.float32)
-
-    def rule(W, m, v, g, t):
-        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
-        rate = 1e-3 * (1 - 0.999**t) ** 0.5 / (1 - 0.9**t)
-        return W - rate * m / ((v**0.5) + 1e-7), m, v
-
-    if keras.config.backend() == "jax":
-        import jax
-        import jax.numpy as jnp
-
-        @jax.jit
-        def steps(W, m, v, n):
-            def body(i, state):
-                g = jnp.zeros((d, h), jnp.float32).at[cols].add(rows)
-                return rule(*state, g, (i + 1).astype(jnp.float32))
-
-            return jax.lax.fori_loop(0, n, body, (W, m, v))
-
-        start = (jnp.asarray(W0), jnp.zeros((d, h)), jnp.zeros((d, h)))
-
-        def run(n):
-            steps(*start, n)[0].block_until_ready()
-    else:
-        import tensorflow as tf
-
-        cols_t, rows_t = tf.constant(cols[:, None]), tf.constant(rows)
-
-        @tf.function(jit_compile=True)
-        def steps(W, m, v, n):
-            def body(i, W, m, v):
-                g = tf.scatter_nd(cols_t, rows_t, (d, h))
-                return (i + 1, *rule(W, m, v, g, tf.cast(i + 1, tf.float32)))
-
-            return tf.while_loop(lambda i, *a: i < n, body, (0, W, m, v))[1:]
-
-        start = (tf.constant(W0), tf.zeros((d, h)), tf.zeros((d, h)))
-
-        def run(n):
-            steps(*start, tf.constant(n))[0].numpy()
-
-    run(2)
-    times = []
-    for _ in range(rounds):  # 3n steps against n: the call's own cost cancels
-        began = time.perf_counter()
-        run(repeats)
-        middle = time.perf_counter()
-        run(3 * repeats)
-        times.append((time.perf_counter() - middle) - (middle - began))
-    return float(np.median(times)) / (2 * repeats)
 
 
 def case_sparse_lazy():

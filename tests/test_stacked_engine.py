@@ -253,6 +253,8 @@ def test_jax_programs_of_sparse_rows_compile_with_the_scatter_options(monkeypatc
     """Sparse rows' programs take ``_SCATTER_OPTIONS`` (XLA's fusion emitters
     run their gradient's scatter as one kernel), dense rows' the tuned ones;
     the same network either way as before: sparse rows equal dense ones."""
+    import collections
+
     import scipy.sparse as sp
 
     from skmultilabel_mlp import MultiLabelMLPClassifier
@@ -273,7 +275,7 @@ def test_jax_programs_of_sparse_rows_compile_with_the_scatter_options(monkeypatc
         for kind, v in _stacked_jax._compiled.items()
     }
     monkeypatch.setattr(_stacked_jax, "_compiled", compiled)
-    monkeypatch.setattr(_stacked_jax, "_ahead", {})
+    monkeypatch.setattr(_stacked_jax, "_ahead", collections.OrderedDict())
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 6)).astype(np.float32)
     X[X < 0.5] = 0
