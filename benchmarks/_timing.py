@@ -3,7 +3,8 @@
 Peak memory, Keras' import timed on its own, a timed call, each epoch's
 seconds through the engine's per-epoch host callback, the compiled GEMM rate
 on given shapes, the time of one training step's products and of one
-exact-Adam update of a first kernel, and random CSR rows built directly.
+exact-Adam or lazy-Adam update of a first kernel, and random CSR rows built
+directly.
 """
 
 import resource
@@ -16,6 +17,7 @@ __all__ = [
     "exact_first_update_seconds",
     "gemm_rate",
     "keras_import_seconds",
+    "lazy_first_update_seconds",
     "peak_mb",
     "random_csr",
     "step_products_seconds",
@@ -216,6 +218,98 @@ def exact_first_update_seconds(d, h, slots, repeats=20, rounds=5):
     run(2)
     times = []
     for _ in range(rounds):  # 3n steps against n: the call's own cost cancels
+        began = time.perf_counter()
+        run(repeats)
+        middle = time.perf_counter()
+        run(3 * repeats)
+        times.append((time.perf_counter() - middle) - (middle - began))
+    return float(np.median(times)) / (2 * repeats)
+
+
+def lazy_first_update_seconds(d, h, slots, touched, repeats=20, rounds=5):
+    """Seconds of one lazy-Adam step of a (d, h) first kernel alone.
+
+    The batch's ``slots`` gradient rows summed into its ``touched`` distinct
+    kernel rows (a segment sum), those rows of the kernel and both moments
+    gathered, Adam's rule on them, and the three scattered back in place:
+    ``repeats`` steps in one loop compiled as one XLA computation of the
+    backend, the (d, h) arrays carried through the loop (as the engine carries
+    its row store). A lazy step cannot cost less: it reads and writes every
+    touched row of the kernel and both moments. The touched rows are
+    ``touched`` distinct random rows, sorted, the same every step. The median
+    of ``rounds`` rounds of 3n steps against n (the call's own cost cancels).
+    """
+    import keras
+
+    touched = int(touched)
+    if not 0 < touched <= min(slots, d):
+        raise ValueError(f"touched={touched} must be in [1, min(slots, d)]")
+    rng = np.random.default_rng(1)
+    W0 = rng.normal(size=(d, h)).astype(np.float32)
+    rows = np.sort(rng.choice(d, touched, replace=False)).astype(np.int32)
+    # every touched row has a slot of its own, the other slots fall at random
+    extra = rng.integers(0, touched, size=(slots - touched,))
+    segments = np.sort(np.r_[np.arange(touched), extra]).astype(np.int32)
+    contrib = rng.normal(size=(slots, h)).astype(np.float32)
+
+    def rule(W, m, v, g, t):
+        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        rate = 1e-3 * (1 - 0.999**t) ** 0.5 / (1 - 0.9**t)
+        return W - rate * m / ((v**0.5) + 1e-7), m, v
+
+    if keras.config.backend() == "jax":
+        import jax
+        import jax.numpy as jnp
+
+        @jax.jit
+        def steps(W, m, v, n):
+            def body(i, state):
+                g = jax.ops.segment_sum(
+                    contrib, segments, touched, indices_are_sorted=True
+                )
+                picked = [a[rows] for a in state]
+                new = rule(*picked, g, (i + 1).astype(jnp.float32))
+                return tuple(
+                    a.at[rows].set(b, indices_are_sorted=True, unique_indices=True)
+                    for a, b in zip(state, new)
+                )
+
+            return jax.lax.fori_loop(0, n, body, (W, m, v))
+
+        start = (jnp.asarray(W0), jnp.zeros((d, h)), jnp.zeros((d, h)))
+
+        def run(n):
+            steps(*start, n)[0].block_until_ready()
+    else:
+        import tensorflow as tf
+
+        rows_t, index_t = tf.constant(rows), tf.constant(rows[:, None])
+        segments_t, contrib_t = tf.constant(segments), tf.constant(contrib)
+
+        @tf.function(jit_compile=True)
+        def steps(W, m, v, n):
+            def body(i, *state):
+                g = tf.math.unsorted_segment_sum(contrib_t, segments_t, touched)
+                picked = [tf.gather(a, rows_t) for a in state]
+                new = rule(*picked, g, tf.cast(i + 1, tf.float32))
+                return (
+                    i + 1,
+                    *(
+                        tf.tensor_scatter_nd_update(a, index_t, b)
+                        for a, b in zip(state, new)
+                    ),
+                )
+
+            return tf.while_loop(lambda i, *a: i < n, body, (0, W, m, v))[1:]
+
+        start = (tf.constant(W0), tf.zeros((d, h)), tf.zeros((d, h)))
+
+        def run(n):
+            steps(*start, tf.constant(n))[0].numpy()
+
+    run(2)
+    times = []
+    for _ in range(rounds):
         began = time.perf_counter()
         run(repeats)
         middle = time.perf_counter()

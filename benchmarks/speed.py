@@ -39,7 +39,13 @@ process, and importing Keras is timed on its own, before anything else:
   memory.
 - ``sparse``: 50,000 x 50,000 CSR at 0.1% density, 2,000 labels, 256 hidden,
   batch 256, 2 epochs: seconds per epoch and peak memory vs the dense size of X;
-  ``sparse_lazy`` the same with ``optimizer="lazy_adam"``.
+  ``sparse_lazy`` the same with ``optimizer="lazy_adam"``. Beside them, in the
+  same process after the fit, an epoch's floor in either mode: the output
+  layer's three products and the first kernel's update alone, exact (every
+  row and both its moments stepped) or lazy (the rows 20 random batches touch
+  on average, gathered, stepped and scattered back), each a compiled XLA loop
+  (``benchmarks/_timing.py``); ``ratio_to_floor`` divides by the case's own
+  mode's floor.
 
 Every case runs with the TensorFlow backend and again with ``KERAS_BACKEND=jax``
 when JAX is installed. Results: ``results/speed.json`` and ``results/speed.md``.
@@ -61,6 +67,7 @@ from _timing import (
     epoch_seconds,
     exact_first_update_seconds,
     keras_import_seconds,
+    lazy_first_update_seconds,
     peak_mb,
     random_csr,
     step_products_seconds,
@@ -337,8 +344,10 @@ def case_sparse(optimizer="adam"):
     )
     seconds = epoch_seconds(lambda: clf.fit(X, Y))
     peak = peak_mb()  # before the floor's own arrays
-    # an exact-Adam epoch's floor: the output layer's three products and the
-    # first kernel's dense gradient and update, at this process's rates (the
+    # an epoch's floor: the output layer's three products and the first
+    # kernel's update, exact (the batch's gradient scattered into a dense
+    # kernel gradient, every row stepped) or lazy (the batch's touched rows
+    # gathered, stepped and scattered back), at this process's rates (the
     # sparse product, the loss and the output layer's update are left out)
     steps = -(-n // batch)
     products = [
@@ -347,14 +356,23 @@ def case_sparse(optimizer="adam"):
         ((batch, L), (h, L), False, True),
     ]
     gemms = steps * step_products_seconds(products)
-    update = steps * exact_first_update_seconds(d, h, batch * per_row)
+    picks = (rng.choice(n, batch, replace=False) for _ in range(20))
+    touched = float(np.mean([np.unique(X[rows].indices).size for rows in picks]))
+    exact = steps * exact_first_update_seconds(d, h, batch * per_row)
+    lazy = steps * lazy_first_update_seconds(d, h, batch * per_row, touched)
+    floor = gemms + (lazy if optimizer == "lazy_adam" else exact)
     return {
         "first_epoch_seconds": seconds[0],
         "seconds_per_epoch": seconds[1],
         "output_gemms_seconds_per_epoch": gemms,
-        "exact_first_update_seconds_per_epoch": update,
-        "exact_adam_floor_seconds_per_epoch": gemms + update,
-        "ratio_to_exact_adam_floor": seconds[1] / (gemms + update),
+        "touched_rows_per_step": touched,
+        "exact_first_update_seconds_per_epoch": exact,
+        "lazy_first_update_seconds_per_epoch": lazy,
+        "exact_adam_floor_seconds_per_epoch": gemms + exact,
+        "lazy_adam_floor_seconds_per_epoch": gemms + lazy,
+        "floor_seconds_per_epoch": floor,
+        "ratio_to_floor": seconds[1] / floor,
+        "ratio_to_exact_adam_floor": seconds[1] / (gemms + exact),
         "peak_rss_mb_before_fit": before,
         "peak_rss_mb": peak,
         "dense_X_mb": n * d * 4 / 2**20,
