@@ -74,8 +74,9 @@ def markdown(out, name):
         "most frequent labels, its steady epoch scaled x10 to all labels (its first "
         "epoch as measured); P@k against all labels (it never predicts the tail).",
         "- 2M-row epoch: 10 x the steady epoch.\n",
-        "Floor components, seconds per step (a dense first-layer update is what "
-        "exact Adam adds; the exact-Adam floor counts it):\n",
+        "Floor components, seconds per step (exact Adam's floor counts the dense "
+        "first-layer update, the batch's gradient scattered and every row stepped, "
+        "in place of the touched rows' update):\n",
     ]
     columns = [
         ("case", lambda key, r: key, "s"),
