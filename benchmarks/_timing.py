@@ -159,27 +159,23 @@ def step_products_seconds(products, repeats=20, trials=5):
     return float(np.median(seconds)) / (repeats + 1)
 
 
-def exact_first_update_seconds(d, h, slots, repeats=20, rounds=5):
-    """Seconds of one exact-Adam step of a (d, h) first kernel alone.
+def _adam_rule(W, m, v, g, t):
+    """Adam's element-wise step of ``W`` and its moments by gradient ``g`` at step ``t``."""
+    m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+    rate = 1e-3 * (1 - 0.999**t) ** 0.5 / (1 - 0.9**t)
+    return W - rate * m / ((v**0.5) + 1e-7), m, v
 
-    The batch's ``slots`` gradient rows scattered into a dense (d, h)
-    gradient and Adam's rule over the kernel and both moments, ``repeats``
-    steps in one loop compiled as one XLA computation of the backend, the
-    arrays carried through the loop (as the engine carries them). An exact
-    step cannot cost less: every weight and both its moments are read and
-    written at every step. The median of ``rounds`` rounds.
+
+def _update_loop_seconds(step, W0, repeats, rounds):
+    """Seconds of one ``(W, m, v) = step(t, (W, m, v))`` (backend ops, ``t`` the
+    float32 step count from 1), from ``W0`` and zero moments.
+
+    ``repeats`` steps in one loop compiled as one XLA computation of the
+    backend, the arrays carried through the loop (as the engine carries them);
+    the median of ``rounds`` rounds of 3n steps against n, so the call's own
+    cost cancels.
     """
     import keras
-
-    rng = np.random.default_rng(1)
-    W0 = rng.normal(size=(d, h)).astype(np.float32)
-    cols = rng.integers(0, d, size=(slots,)).astype(np.int32)
-    rows = rng.normal(size=(slots, h)).astype(np.float32)
-
-    def rule(W, m, v, g, t):
-        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
-        rate = 1e-3 * (1 - 0.999**t) ** 0.5 / (1 - 0.9**t)
-        return W - rate * m / ((v**0.5) + 1e-7), m, v
 
     if keras.config.backend() == "jax":
         import jax
@@ -188,36 +184,32 @@ def exact_first_update_seconds(d, h, slots, repeats=20, rounds=5):
         @jax.jit
         def steps(W, m, v, n):
             def body(i, state):
-                g = jnp.zeros((d, h), jnp.float32).at[cols].add(rows)
-                return rule(*state, g, (i + 1).astype(jnp.float32))
+                return step((i + 1).astype(jnp.float32), state)
 
             return jax.lax.fori_loop(0, n, body, (W, m, v))
 
-        start = (jnp.asarray(W0), jnp.zeros((d, h)), jnp.zeros((d, h)))
+        start = (jnp.asarray(W0), jnp.zeros(W0.shape), jnp.zeros(W0.shape))
 
         def run(n):
             steps(*start, n)[0].block_until_ready()
     else:
         import tensorflow as tf
 
-        cols_t, rows_t = tf.constant(cols[:, None]), tf.constant(rows)
-
         @tf.function(jit_compile=True)
         def steps(W, m, v, n):
-            def body(i, W, m, v):
-                g = tf.scatter_nd(cols_t, rows_t, (d, h))
-                return (i + 1, *rule(W, m, v, g, tf.cast(i + 1, tf.float32)))
+            def body(i, *state):
+                return (i + 1, *step(tf.cast(i + 1, tf.float32), state))
 
             return tf.while_loop(lambda i, *a: i < n, body, (0, W, m, v))[1:]
 
-        start = (tf.constant(W0), tf.zeros((d, h)), tf.zeros((d, h)))
+        start = (tf.constant(W0), tf.zeros(W0.shape), tf.zeros(W0.shape))
 
         def run(n):
             steps(*start, tf.constant(n))[0].numpy()
 
     run(2)
     times = []
-    for _ in range(rounds):  # 3n steps against n: the call's own cost cancels
+    for _ in range(rounds):
         began = time.perf_counter()
         run(repeats)
         middle = time.perf_counter()
@@ -226,18 +218,49 @@ def exact_first_update_seconds(d, h, slots, repeats=20, rounds=5):
     return float(np.median(times)) / (2 * repeats)
 
 
+def exact_first_update_seconds(d, h, slots, repeats=20, rounds=5):
+    """Seconds of one exact-Adam step of a (d, h) first kernel alone.
+
+    The batch's ``slots`` gradient rows scattered into a dense (d, h)
+    gradient and Adam's rule over the kernel and both moments, timed by
+    ``_update_loop_seconds``. An exact step cannot cost less: every weight
+    and both its moments are read and written at every step.
+    """
+    import keras
+
+    rng = np.random.default_rng(1)
+    W0 = rng.normal(size=(d, h)).astype(np.float32)
+    cols = rng.integers(0, d, size=(slots,)).astype(np.int32)
+    rows = rng.normal(size=(slots, h)).astype(np.float32)
+
+    if keras.config.backend() == "jax":
+        import jax.numpy as jnp
+
+        def step(t, state):
+            g = jnp.zeros((d, h), jnp.float32).at[cols].add(rows)
+            return _adam_rule(*state, g, t)
+    else:
+        import tensorflow as tf
+
+        cols_t, rows_t = tf.constant(cols[:, None]), tf.constant(rows)
+
+        def step(t, state):
+            return _adam_rule(*state, tf.scatter_nd(cols_t, rows_t, (d, h)), t)
+
+    return _update_loop_seconds(step, W0, repeats, rounds)
+
+
 def lazy_first_update_seconds(d, h, slots, touched, repeats=20, rounds=5):
     """Seconds of one lazy-Adam step of a (d, h) first kernel alone.
 
     The batch's ``slots`` gradient rows summed into its ``touched`` distinct
     kernel rows (a segment sum), those rows of the kernel and both moments
-    gathered, Adam's rule on them, and the three scattered back in place:
-    ``repeats`` steps in one loop compiled as one XLA computation of the
-    backend, the (d, h) arrays carried through the loop (as the engine carries
-    its row store). A lazy step cannot cost less: it reads and writes every
-    touched row of the kernel and both moments. The touched rows are
-    ``touched`` distinct random rows, sorted, the same every step. The median
-    of ``rounds`` rounds of 3n steps against n (the call's own cost cancels).
+    gathered, Adam's rule on them, and the three scattered back in place,
+    timed by ``_update_loop_seconds`` (the (d, h) arrays carried through the
+    loop, as the engine carries its row store). A lazy step cannot cost less:
+    it reads and writes every touched row of the kernel and both moments. The
+    touched rows are ``touched`` distinct random rows, sorted, the same every
+    step.
     """
     import keras
 
@@ -252,70 +275,30 @@ def lazy_first_update_seconds(d, h, slots, touched, repeats=20, rounds=5):
     segments = np.sort(np.r_[np.arange(touched), extra]).astype(np.int32)
     contrib = rng.normal(size=(slots, h)).astype(np.float32)
 
-    def rule(W, m, v, g, t):
-        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
-        rate = 1e-3 * (1 - 0.999**t) ** 0.5 / (1 - 0.9**t)
-        return W - rate * m / ((v**0.5) + 1e-7), m, v
-
     if keras.config.backend() == "jax":
         import jax
-        import jax.numpy as jnp
 
-        @jax.jit
-        def steps(W, m, v, n):
-            def body(i, state):
-                g = jax.ops.segment_sum(
-                    contrib, segments, touched, indices_are_sorted=True
-                )
-                picked = [a[rows] for a in state]
-                new = rule(*picked, g, (i + 1).astype(jnp.float32))
-                return tuple(
-                    a.at[rows].set(b, indices_are_sorted=True, unique_indices=True)
-                    for a, b in zip(state, new)
-                )
-
-            return jax.lax.fori_loop(0, n, body, (W, m, v))
-
-        start = (jnp.asarray(W0), jnp.zeros((d, h)), jnp.zeros((d, h)))
-
-        def run(n):
-            steps(*start, n)[0].block_until_ready()
+        def step(t, state):
+            g = jax.ops.segment_sum(contrib, segments, touched, indices_are_sorted=True)
+            new = _adam_rule(*(a[rows] for a in state), g, t)
+            return tuple(
+                a.at[rows].set(b, indices_are_sorted=True, unique_indices=True)
+                for a, b in zip(state, new)
+            )
     else:
         import tensorflow as tf
 
         rows_t, index_t = tf.constant(rows), tf.constant(rows[:, None])
         segments_t, contrib_t = tf.constant(segments), tf.constant(contrib)
 
-        @tf.function(jit_compile=True)
-        def steps(W, m, v, n):
-            def body(i, *state):
-                g = tf.math.unsorted_segment_sum(contrib_t, segments_t, touched)
-                picked = [tf.gather(a, rows_t) for a in state]
-                new = rule(*picked, g, tf.cast(i + 1, tf.float32))
-                return (
-                    i + 1,
-                    *(
-                        tf.tensor_scatter_nd_update(a, index_t, b)
-                        for a, b in zip(state, new)
-                    ),
-                )
+        def step(t, state):
+            g = tf.math.unsorted_segment_sum(contrib_t, segments_t, touched)
+            new = _adam_rule(*(tf.gather(a, rows_t) for a in state), g, t)
+            return tuple(
+                tf.tensor_scatter_nd_update(a, index_t, b) for a, b in zip(state, new)
+            )
 
-            return tf.while_loop(lambda i, *a: i < n, body, (0, W, m, v))[1:]
-
-        start = (tf.constant(W0), tf.zeros((d, h)), tf.zeros((d, h)))
-
-        def run(n):
-            steps(*start, tf.constant(n))[0].numpy()
-
-    run(2)
-    times = []
-    for _ in range(rounds):
-        began = time.perf_counter()
-        run(repeats)
-        middle = time.perf_counter()
-        run(3 * repeats)
-        times.append((time.perf_counter() - middle) - (middle - began))
-    return float(np.median(times)) / (2 * repeats)
+    return _update_loop_seconds(step, W0, repeats, rounds)
 
 
 def random_csr(rng, n_rows, n_cols, per_row, dtype=np.float32):
