@@ -49,12 +49,16 @@ process, and importing Keras is timed on its own, before anything else:
 
 Every case runs with the TensorFlow backend and again with ``KERAS_BACKEND=jax``
 when JAX is installed. Results: ``results/speed.json`` and ``results/speed.md``.
+Run under a non-empty ``XLA_FLAGS`` (which every case's process inherits), a
+row is kept apart from the default rows, under ``case/backend XLA_FLAGS=...``,
+and records the flags.
 
     python benchmarks/speed.py [fit cv search yeast_ours yeast_sklearn large sparse sparse_lazy]
         [--backends tensorflow,jax]
 """
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -415,7 +419,11 @@ def main(argv):
                 cpu_model=env["cpu_model"],
                 tf_enable_onednn_opts=env["tf_enable_onednn_opts"],
             )
-            results[f"{case}/{backend}"] = row
+            key = f"{case}/{backend}"
+            if os.environ.get("XLA_FLAGS", "").strip():  # not the default setup
+                row["xla_flags"] = os.environ["XLA_FLAGS"].strip()
+                key += f" XLA_FLAGS={row['xla_flags']}"
+            results[key] = row
             print(case, backend, row, flush=True)
     out = {
         "protocol": __doc__.strip().splitlines()[0],
