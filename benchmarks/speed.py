@@ -420,9 +420,10 @@ def main(argv):
                 tf_enable_onednn_opts=env["tf_enable_onednn_opts"],
             )
             key = f"{case}/{backend}"
-            if os.environ.get("XLA_FLAGS", "").strip():  # not the default setup
-                row["xla_flags"] = os.environ["XLA_FLAGS"].strip()
-                key += f" XLA_FLAGS={row['xla_flags']}"
+            flags = os.environ.get("XLA_FLAGS", "").strip()
+            if flags:  # not the default setup
+                row["xla_flags"] = flags
+                key += f" XLA_FLAGS={flags}"
             results[key] = row
             print(case, backend, row, flush=True)
     out = {

@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 @pytest.fixture
 def speed(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "path", list(sys.path))  # speed.py prepends benchmarks/
     spec = importlib.util.spec_from_file_location("speed", BENCHMARKS / "speed.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # puts benchmarks/ on sys.path
