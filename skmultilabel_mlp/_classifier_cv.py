@@ -40,7 +40,7 @@ CANDIDATE_PARAMS = {
 }
 
 DEFAULT_HIDDEN_LAYER_SIZES = ((64,), (256,), (256, 256))
-DEFAULT_DROPOUTS = (0.0, 0.3)
+DEFAULT_DROPOUTS = (0.0, 0.3, 0.5)
 DEFAULT_ALPHAS = (0.0, 1e-4)
 
 
@@ -68,7 +68,12 @@ class MultiLabelMLPClassifierCV(ClassifierMixin, MultiOutputMixin, BaseEstimator
     ----------
     hidden_layer_sizes : sequence of tuples, default=((64,), (256,), (256, 256))
         The architectures searched.
-    dropouts : sequence of float, default=(0.0, 0.3)
+    dropouts : sequence of float, default=(0.0, 0.3, 0.5)
+        Dropout rates searched. 0.5 joined the default after an outer 3-fold
+        CV of four MULAN training splits (``benchmarks/results/dropouts.md``):
+        micro-F1 +0.013, -0.001, +0.005 and +0.020 on emotions, yeast, scene
+        and flags, the Hamming loss lower on all four, for 18 candidates
+        instead of 12.
     alphas : sequence of float, default=(0.0, 1e-4)
         L2 penalties searched.
     learning_rates : sequence of float, default=(1e-3,)
