@@ -21,7 +21,6 @@ folds say whether that survives choosing among more candidates.
     python benchmarks/dropouts.py yeast      # some datasets, merged in
 """
 
-import json
 import os
 import sys
 import time
@@ -31,25 +30,21 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).parent))
 
-import numpy as np
-from _env import BETTER, METRICS, atomic_write, environment, measured, shared_data
+from _env import BETTER, METRICS, measured
+from _outer_cv import SEED, outer_folds, run_and_render
+from _outer_cv import values as _values
 
 from skmultilabel_mlp import MultiLabelMLPClassifierCV
-from skmultilabel_mlp.datasets import load_npz
-from skmultilabel_mlp.model_selection import MultilabelStratifiedKFold
 
 RESULTS = Path(__file__).parent / "results"
-SEED = 0
 DATASETS = ["emotions", "yeast", "scene", "flags"]
 VARIANTS = {"current": (0.0, 0.3), "with_0.5": (0.0, 0.3, 0.5)}
 
 
 def run_dataset(name):
-    data = load_npz(shared_data() / name / f"{name}.npz")
-    X, Y = data.X_train, data.Y_train
-    outer = MultilabelStratifiedKFold(n_splits=3, shuffle=True, random_state=SEED)
+    X, Y, folds = outer_folds(name)
     records = []
-    for fold, (train, test) in enumerate(outer.split(X, Y)):
+    for fold, (train, test) in enumerate(folds):
         for variant, dropouts in VARIANTS.items():
             est = MultiLabelMLPClassifierCV(dropouts=dropouts, random_state=SEED)
             with warnings.catch_warnings():
@@ -76,16 +71,6 @@ def run_dataset(name):
                 )
             print(name, fold, variant, f"{fit_s:.0f} s", chosen, flush=True)
     return records
-
-
-def _values(records, dataset, variant, metric):
-    return np.array(
-        [
-            r["value"]
-            for r in records
-            if (r["dataset"], r["variant"], r["metric"]) == (dataset, variant, metric)
-        ]
-    )
 
 
 def verdict(out):
@@ -164,20 +149,15 @@ def render(out):
 
 
 def main(argv=None):
-    names = (argv if argv is not None else sys.argv[1:]) or DATASETS
-    path = RESULTS / "dropouts.json"
-    out = (
-        json.loads(path.read_text())
-        if path.exists()
-        else {"datasets": [], "records": []}
+    names = argv if argv is not None else sys.argv[1:]
+    run_and_render(
+        RESULTS / "dropouts.json",
+        names,
+        DATASETS,
+        run_dataset,
+        render,
+        RESULTS / "dropouts.md",
     )
-    for name in names:
-        out["records"] = [r for r in out["records"] if r["dataset"] != name]
-        out["records"] += run_dataset(name)
-        out["datasets"] = [d for d in DATASETS if d in {*out["datasets"], name}]
-        out["environment"] = environment()
-        atomic_write(path, json.dumps(out, indent=1))
-    atomic_write(RESULTS / "dropouts.md", render(out))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ same rows), and so are the 4 more seeds'.
     python benchmarks/ensembles.py yeast      # some datasets, merged in
 """
 
-import json
 import os
 import sys
 import time
@@ -37,16 +36,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).parent))
 
 import numpy as np
-from _env import BETTER, METRICS, atomic_write, environment, measured, shared_data
+from _env import BETTER, METRICS, measured
+from _outer_cv import SEED, outer_folds, run_and_render
+from _outer_cv import values as _values
 from sklearn.base import clone
 
 from skmultilabel_mlp import MultiLabelMLPClassifierCV
 from skmultilabel_mlp._cv_members import seed_members
-from skmultilabel_mlp.datasets import load_npz
-from skmultilabel_mlp.model_selection import MultilabelStratifiedKFold
 
 RESULTS = Path(__file__).parent / "results"
-SEED = 0
 DATASETS = ["emotions", "yeast", "scene", "medical", "genbase", "flags"]
 VARIANTS = ["none", "folds", "folds_and_refit", "seeds"]
 N_SEEDS = 5
@@ -63,11 +61,9 @@ def _variant_proba(est, variant, X, more_seeds):
 
 
 def run_dataset(name):
-    data = load_npz(shared_data() / name / f"{name}.npz")
-    X, Y = data.X_train, data.Y_train
-    outer = MultilabelStratifiedKFold(n_splits=3, shuffle=True, random_state=SEED)
+    X, Y, folds = outer_folds(name)
     records = []
-    for fold, (train, test) in enumerate(outer.split(X, Y)):
+    for fold, (train, test) in enumerate(folds):
         est = MultiLabelMLPClassifierCV(ensemble="folds_and_refit", random_state=SEED)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # folds without a positive of a label
@@ -98,16 +94,6 @@ def run_dataset(name):
                 )
         print(name, fold, f"{fit_s:.0f} s", flush=True)
     return records
-
-
-def _values(records, dataset, variant, metric):
-    return np.array(
-        [
-            r["value"]
-            for r in records
-            if (r["dataset"], r["variant"], r["metric"]) == (dataset, variant, metric)
-        ]
-    )
 
 
 def render(out):
@@ -179,20 +165,15 @@ def render(out):
 
 
 def main(argv=None):
-    names = (argv if argv is not None else sys.argv[1:]) or DATASETS
-    path = RESULTS / "ensembles.json"
-    out = (
-        json.loads(path.read_text())
-        if path.exists()
-        else {"datasets": [], "records": []}
+    names = argv if argv is not None else sys.argv[1:]
+    run_and_render(
+        RESULTS / "ensembles.json",
+        names,
+        DATASETS,
+        run_dataset,
+        render,
+        RESULTS / "ensembles.md",
     )
-    for name in names:
-        out["records"] = [r for r in out["records"] if r["dataset"] != name]
-        out["records"] += run_dataset(name)
-        out["datasets"] = [d for d in DATASETS if d in {*out["datasets"], name}]
-        out["environment"] = environment()
-        atomic_write(path, json.dumps(out, indent=1))
-    atomic_write(RESULTS / "ensembles.md", render(out))
 
 
 if __name__ == "__main__":
