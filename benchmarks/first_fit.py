@@ -158,8 +158,7 @@ def main(argv):
     if argv[:1] == ["--case"]:
         print(json.dumps(case()))
         return
-    from _env import atomic_write, environment, run_case
-    from speed import _commit
+    from _env import atomic_write, commit, environment, run_case
 
     backends = ["tensorflow", "jax"]
     if "--backends" in argv:
@@ -168,7 +167,7 @@ def main(argv):
     results = json.loads(path.read_text())["results"] if path.exists() else {}
     for backend in backends:
         row = run_case(__file__, "first", backend=backend)
-        row.update(measured_at=environment()["date"], commit=_commit())
+        row.update(measured_at=environment()["date"], commit=commit())
         results[backend] = row
         print(backend, row, flush=True)
     out = {

@@ -394,7 +394,7 @@ def main(argv):
     if argv[:1] == ["--case"]:
         print(json.dumps(globals()[f"case_{argv[1]}"]()))
         return
-    from _env import atomic_write, environment, run_case
+    from _env import atomic_write, commit, environment, run_case
 
     cases = [c for c in argv if c in CASES] or list(CASES)
     backends = ["tensorflow"]
@@ -415,7 +415,7 @@ def main(argv):
             env = environment()
             row.update(
                 measured_at=env["date"],
-                commit=_commit(),
+                commit=commit(),
                 cpu_model=env["cpu_model"],
                 tf_enable_onednn_opts=env["tf_enable_onednn_opts"],
             )
@@ -434,23 +434,6 @@ def main(argv):
     RESULTS.mkdir(exist_ok=True)
     atomic_write(path, json.dumps(out, indent=2) + "\n")
     atomic_write(RESULTS / "speed.md", _markdown(out))
-
-
-def _commit():
-    """The checkout's commit (short hash), or None outside a git checkout."""
-    import subprocess
-
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=Path(__file__).parent,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return out.stdout.strip()
 
 
 def _fmt(v):
